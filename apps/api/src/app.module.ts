@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AppConfig, ConfigModule } from '@hookline/config';
+import { DbModule } from '@hookline/db';
+import { SigningModule } from '@hookline/signing';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { ErrorLogsModule } from './error-logs/error-logs.module';
+import { EventTypesModule } from './event-types/event-types.module';
+import { HealthModule } from './health/health.module';
+import { QueueModule } from './queue/queue.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UploadsModule } from './uploads/uploads.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-api' }),
+        SigningModule.forRoot(config.encryptionKeys),
+        QueueModule,
+        HealthModule,
+        TenantsModule,
+        EventTypesModule,
+        WebhooksModule,
+        UploadsModule,
+        DeliveriesModule,
+        ErrorLogsModule,
+      ],
+      providers: [
+        ApiKeyGuard,
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [ApiKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig } from '@hookline/config';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
+import { AppModule } from './app.module';
+import { mountBullBoard } from './bull-board';
+import { ApiError } from './common/api-error';
+
+export function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] | false {
+  const order: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo = { silent: -1, error: 0, warn: 1, info: 2, debug: 4 }[level];
+  return upTo < 0 ? false : order.slice(0, upTo + 1);
+}
+
+/** Builds the API app without listening, so tests and main.ts start it the same way. */
+export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel), abortOnError: false });
+  app.disable('x-powered-by');
+  // Large enough for a 256 KiB event plus its envelope; above it, 413 before any handler runs.
+  app.use(json({ limit: config.maxEventBytes + 16 * 1024 }));
+  app.use(urlencoded({ extended: false, limit: '64kb' }));
+  app.use(bodyParserErrors);
+  mountBullBoard(app, config);
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function startApi(config: AppConfig): Promise<INestApplication> {
+  const app = await createApiApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  return app;
+}
+
+/** Body-parser's errors, named for the envelope before Nest's exception layer sees them. */
+function bodyParserErrors(error: { type?: string } | undefined, _request: Request, _response: Response, next: NextFunction): void {
+  if (error?.type === 'entity.parse.failed') return next(ApiError.badRequest('malformed_json', 'Request body is not valid JSON'));
+  if (error?.type === 'entity.too.large') return next(new ApiError(413, 'payload_too_large', 'Request body is too large'));
+  if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
+    return next(new ApiError(415, 'unsupported_media_type', 'Unsupported body encoding'));
+  }
+  next(error);
+}

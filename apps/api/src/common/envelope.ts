@@ -1,0 +1,12 @@
+import { SetMetadata } from '@nestjs/common';
+
+export interface Envelope<T> {
+  message: string;
+  data: T;
+  error: boolean;
+}
+
+export const RESPONSE_MESSAGE = 'hookline:response-message';
+
+/** The envelope's `message` for a handler's successful answer (default "ok"). */
+export const ResponseMessage = (message: string) => SetMetadata(RESPONSE_MESSAGE, message);

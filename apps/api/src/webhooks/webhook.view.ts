@@ -1,0 +1,40 @@
+import { Webhook } from '@hookline/db';
+import { maskHeaders } from '@hookline/delivery';
+import { Cipher } from '@hookline/signing';
+
+export interface WebhookView {
+  id: string;
+  event_type_id: string;
+  user_id: number;
+  url: string;
+  custom_headers: Record<string, string>;
+  custom_payload: Record<string, unknown> | null;
+  status: string;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  consecutive_failures: number;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+/** Credential-bearing header values are masked in every answer but the one that created them. */
+export function toWebhookView(webhook: Webhook, cipher: Cipher, reveal?: { secret: string; headers: Record<string, string> }): WebhookView {
+  const headers = reveal?.headers ?? (webhook.customHeadersEnc ? maskHeaders(cipher.decryptJson<Record<string, string>>(webhook.customHeadersEnc)) : {});
+  const view: WebhookView = {
+    id: webhook.id,
+    event_type_id: webhook.eventTypeId,
+    user_id: webhook.userId,
+    url: webhook.url,
+    custom_headers: headers,
+    custom_payload: webhook.customPayload,
+    status: webhook.status,
+    disabled_reason: webhook.disabledReason,
+    disabled_at: webhook.disabledAt?.toISOString() ?? null,
+    consecutive_failures: webhook.consecutiveFailures,
+    created_at: webhook.createdAt.toISOString(),
+    updated_at: webhook.updatedAt.toISOString(),
+  };
+  if (reveal) view.secret = reveal.secret;
+  return view;
+}

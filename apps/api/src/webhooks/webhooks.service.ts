@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hookline/config';
+import { EventTypesRepository, Page, Webhook, WebhooksRepository } from '@hookline/db';
+import { AddressPolicy, BlockedTargetError, checkTarget, RuleViolation } from '@hookline/delivery';
+import { Cipher, generateSecret } from '@hookline/signing';
+import { ApiError } from '../common/api-error';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
+import { RegisterWebhookDto } from './dto/register-webhook.dto';
+import { ListWebhooksQuery } from './dto/list-webhooks.query';
+import { toWebhookView, WebhookView } from './webhook.view';
+
+@Injectable()
+export class WebhooksService {
+  private readonly policy: AddressPolicy;
+
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    private readonly eventTypes: EventTypesRepository,
+    private readonly cipher: Cipher,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.policy = { allowPrivate: config.allowPrivateTargets, allowedCidrs: config.allowedPrivateCidrs };
+  }
+
+  async register(tenantId: string, input: RegisterWebhookDto): Promise<WebhookView> {
+    const violations: RuleViolation[] = [];
+    const eventType = await this.eventTypes.getVisible(tenantId, input.event_type_id);
+    if (!eventType || eventType.archivedAt) {
+      violations.push({ field: 'event_type_id', message: 'event_type_id is not an event type of this tenant' });
+    }
+    violations.push(...(await this.checkAddress(input.url)));
+    if (violations.length > 0) throw ApiError.validation(violations);
+
+    const secret = generateSecret();
+    const headers = input.custom_headers ?? {};
+    const webhook = await this.webhooks.create(tenantId, {
+      eventTypeId: input.event_type_id,
+      userId: input.user_id,
+      url: input.url,
+      customHeadersEnc: Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers) : null,
+      customPayload: input.custom_payload ?? null,
+      secretEnc: this.cipher.encrypt(secret),
+    });
+    return toWebhookView(webhook, this.cipher, { secret, headers });
+  }
+
+  async get(tenantId: string, id: string): Promise<WebhookView> {
+    return toWebhookView(await this.require(tenantId, id), this.cipher);
+  }
+
+  async list(tenantId: string, query: ListWebhooksQuery): Promise<Page<WebhookView>> {
+    const page = await this.webhooks.list(
+      tenantId,
+      { userId: query.user_id, eventTypeId: query.event_type_id, status: query.status },
+      query.limit ?? DEFAULT_PAGE_SIZE,
+      query.cursor,
+    );
+    return { items: page.items.map((webhook) => toWebhookView(webhook, this.cipher)), next_cursor: page.next_cursor };
+  }
+
+  /** A foreign id answers exactly like a missing one. */
+  async require(tenantId: string, id: string): Promise<Webhook> {
+    const webhook = await this.webhooks.getById(tenantId, id);
+    if (!webhook) throw ApiError.notFound('Webhook');
+    return webhook;
+  }
+
+  private async checkAddress(url: string): Promise<RuleViolation[]> {
+    try {
+      await checkTarget(new URL(url), this.policy);
+      return [];
+    } catch (error) {
+      if (error instanceof BlockedTargetError) return [{ field: 'url', message: error.message }];
+      throw error;
+    }
+  }
+}

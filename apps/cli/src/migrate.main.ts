@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { runMain } from './run-main';
+import { runMigrations } from './migrate';
+
+runMain('migrate', async (config) => {
+  const applied = await runMigrations(config.databaseUrl);
+  process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'Database is up to date\n');
+});

@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './config';
+import { parseDuration, parseSchedule } from './duration';
+
+describe('loadConfig', () => {
+  it('serves local development with no variables set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8081);
+    expect(config.retrySchedule).toEqual([5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]);
+    expect(config.allowPrivateTargets).toBe(false);
+    expect(config.encryptionKeys).toHaveLength(1);
+    expect(config.secretRotationGraceMs).toBe(86_400_000);
+  });
+
+  it('names every bad variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', RETRY_SCHEDULE: '5s,soon', DATABASE_URL: 'mysql://x', ALLOW_PRIVATE_TARGETS: 'maybe' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('RETRY_SCHEDULE');
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('ALLOW_PRIVATE_TARGETS');
+  });
+
+  it('requires a real encryption key in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
+    const key = Buffer.alloc(32, 7).toString('hex');
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: key }).encryptionKeys[0].key).toEqual(Buffer.alloc(32, 7));
+  });
+});
+
+describe('durations', () => {
+  it('parses units and rejects nonsense', () => {
+    expect(parseDuration('1s')).toBe(1000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('1d')).toBe(86_400_000);
+    expect(parseDuration('soon')).toBeNull();
+    expect(parseSchedule('1s,1s')).toEqual([1000, 1000]);
+    expect(parseSchedule('1s,,2s')).toBeNull();
+  });
+});

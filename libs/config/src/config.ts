@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { parseDuration, parseSchedule } from './duration';
+
+/** Everything Hookline reads from its environment, parsed and validated once. */
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  uploadDir: string;
+  maxUploadBytes: number;
+  maxEventBytes: number;
+  workerConcurrency: number;
+  deliveryTimeoutMs: number;
+  retrySchedule: number[];
+  retryJitter: number;
+  disableAfterFailures: number;
+  outboxSweepIntervalMs: number;
+  allowPrivateTargets: boolean;
+  allowedPrivateCidrs: string[];
+  encryptionKeys: EncryptionKey[];
+  adminToken: string | null;
+  bullBoardUser: string;
+  bullBoardPassword: string | null;
+  secretRotationGraceMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** The first key encrypts; every key decrypts values written under its id. */
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Used only outside production so `npm start` works on a fresh machine; production must set its own. */
+const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 'hookline-development-only-key!!').toString('base64');
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value === '' ? fallback : value;
+  };
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(true|1|yes)$/i.test(raw)) return true;
+    if (/^(false|0|no)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const value = str(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error();
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${value}")`);
+    }
+    return value;
+  };
+  const duration = (name: string, fallback: string): number => {
+    const value = parseDuration(str(name, fallback));
+    if (value === null) {
+      problems.push(`${name} must be a duration like 30s, 5m or 24h (got "${env[name]}")`);
+      return parseDuration(fallback)!;
+    }
+    return value;
+  };
+
+  const scheduleText = str('RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h');
+  let retrySchedule = parseSchedule(scheduleText);
+  if (retrySchedule === null || retrySchedule.length > 50) {
+    problems.push(`RETRY_SCHEDULE must be a comma-separated list of at most 50 durations like 5s,5m,2h (got "${scheduleText}")`);
+    retrySchedule = [5000];
+  }
+
+  const jitterText = str('RETRY_JITTER', '0.2');
+  const retryJitter = Number(jitterText);
+  if (!Number.isFinite(retryJitter) || retryJitter < 0 || retryJitter >= 1) {
+    problems.push(`RETRY_JITTER must be a fraction from 0 to below 1 (got "${jitterText}")`);
+  }
+
+  const logLevel = str('LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of debug, info, warn, error, silent (got "${logLevel}")`);
+  }
+
+  const cidrs = str('ALLOWED_PRIVATE_CIDRS', '')
+    .split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  for (const cidr of cidrs) {
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(cidr)) problems.push(`ALLOWED_PRIVATE_CIDRS has an invalid CIDR "${cidr}"`);
+  }
+
+  const encryptionKeys: EncryptionKey[] = [];
+  const addKey = (name: string, raw: string): void => {
+    const key = decodeKey(raw);
+    if (!key) {
+      problems.push(`${name} must be 32 bytes, as 64 hex characters or base64 (generate one: openssl rand -base64 32)`);
+      return;
+    }
+    encryptionKeys.push({ id: createHash('sha256').update(key).digest('hex').slice(0, 8), key });
+  };
+  if (env.ENCRYPTION_KEY) addKey('ENCRYPTION_KEY', env.ENCRYPTION_KEY);
+  else if (production) problems.push('ENCRYPTION_KEY is required in production (generate one: openssl rand -base64 32)');
+  else addKey('ENCRYPTION_KEY', DEV_ENCRYPTION_KEY);
+  for (const raw of str('ENCRYPTION_KEYS_PREVIOUS', '').split(',').filter(Boolean)) {
+    addKey('ENCRYPTION_KEYS_PREVIOUS', raw.trim());
+  }
+
+  const adminToken = env.ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  let bullBoardPassword = env.BULL_BOARD_PASSWORD || null;
+  if (bullBoardPassword === null && !production) bullBoardPassword = 'hookline';
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int('PORT', 8081, 0, 65535),
+    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hookline', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    queuePrefix: str('QUEUE_PREFIX', 'hookline'),
+    uploadDir: str('UPLOAD_DIR', './uploads'),
+    maxUploadBytes: int('MAX_UPLOAD_BYTES', 25 * 1024 * 1024, 1),
+    maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 1024),
+    workerConcurrency: int('WORKER_CONCURRENCY', 50, 1, 10_000),
+    deliveryTimeoutMs: int('DELIVERY_TIMEOUT_MS', 15_000, 100, 300_000),
+    retrySchedule,
+    retryJitter: Number.isFinite(retryJitter) ? retryJitter : 0.2,
+    disableAfterFailures: int('DISABLE_AFTER_FAILURES', 10, 1),
+    outboxSweepIntervalMs: int('OUTBOX_SWEEP_INTERVAL_MS', 10_000, 100),
+    allowPrivateTargets: bool('ALLOW_PRIVATE_TARGETS', false),
+    allowedPrivateCidrs: cidrs,
+    encryptionKeys,
+    adminToken,
+    bullBoardUser: str('BULL_BOARD_USER', 'admin'),
+    bullBoardPassword,
+    secretRotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function decodeKey(raw: string): Buffer | null {
+  const text = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  const buf = Buffer.from(text, 'base64');
+  return buf.length === 32 ? buf : null;
+}

@@ -1,0 +1,3 @@
+export { AppConfig, ConfigError, EncryptionKey, loadConfig } from './config';
+export { APP_CONFIG, ConfigModule } from './config.module';
+export { parseDuration, parseSchedule } from './duration';

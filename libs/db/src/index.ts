@@ -1,0 +1,5 @@
+export { createDataSource, DataSourceOptions, isDatabaseUnavailable } from './data-source';
+export { DbModule } from './db.module';
+export * from './entities';
+export { decodeCursor, encodeCursor, InvalidCursorError, Page, paginate } from './pagination';
+export * from './repositories';

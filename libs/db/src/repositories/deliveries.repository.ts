@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Delivery, DeliveryAttempt, DeliveryStatus } from '../entities';
+import { isUuid, requireTenant } from './tenant-scope';
+
+/** Everything one attempt needs, loaded in one query. */
+export interface DeliveryWork {
+  deliveryId: string;
+  tenantId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  webhookId: string;
+  webhookStatus: 'enabled' | 'disabled';
+  webhookDeleted: boolean;
+  url: string;
+  customHeadersEnc: string | null;
+  customPayload: Record<string, unknown> | null;
+  secretEnc: string;
+  previousSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+  eventId: string;
+  eventTypeKey: string;
+  eventData: unknown;
+  eventCreatedAt: Date;
+}
+
+export type AttemptResult = 'succeeded' | 'retry' | 'failed';
+
+export interface AttemptRecord {
+  tenantId: string;
+  deliveryId: string;
+  webhookId: string;
+  trigger: 'scheduled' | 'manual';
+  url: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  result: AttemptResult;
+  nextAttemptAt: Date | null;
+  /** Set when the delivery ends failed: why (`exhausted`, `gone`, ...). */
+  failureReason: string | null;
+  /** Disable the endpoint now, whatever its failure count (a receiver answering 410 Gone). */
+  disableReason: string | null;
+  disableAfterFailures: number;
+}
+
+export interface RecordedAttempt {
+  attempt: number;
+  webhookDisabled: boolean;
+}
+
+export type DeliveryWithAttempts = Delivery & { attempts: DeliveryAttempt[] };
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async getById(tenantId: string, id: string): Promise<DeliveryWithAttempts | null> {
+    if (!isUuid(id)) return null;
+    const delivery = await this.db.getRepository(Delivery).findOne({ where: { tenantId: requireTenant(tenantId), id } });
+    if (!delivery) return null;
+    const attempts = await this.db.getRepository(DeliveryAttempt).find({ where: { deliveryId: id }, order: { attempt: 'ASC', createdAt: 'ASC' } });
+    return Object.assign(delivery, { attempts });
+  }
+
+  async loadWork(tenantId: string, deliveryId: string): Promise<DeliveryWork | null> {
+    if (!isUuid(deliveryId)) return null;
+    const [row] = await this.db.query(
+      `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status, d.attempt_count AS "attemptCount",
+              w.id AS "webhookId", w.status AS "webhookStatus", (w.deleted_at IS NOT NULL) AS "webhookDeleted", w.url,
+              w.custom_headers_enc AS "customHeadersEnc", w.custom_payload AS "customPayload", w.secret_enc AS "secretEnc",
+              w.previous_secret_enc AS "previousSecretEnc", w.previous_secret_expires_at AS "previousSecretExpiresAt",
+              e.id AS "eventId", et.key AS "eventTypeKey", e.data AS "eventData", e.created_at AS "eventCreatedAt"
+         FROM deliveries d
+         JOIN webhooks w ON w.id = d.webhook_id
+         JOIN events e ON e.id = d.event_id
+         JOIN event_types et ON et.id = e.event_type_id
+        WHERE d.tenant_id = $1 AND d.id = $2`,
+      [requireTenant(tenantId), deliveryId],
+    );
+    return (row as DeliveryWork) ?? null;
+  }
+
+  /** The attempt row, the delivery's new state, the endpoint's failure count and, when it ends failed, the error log: one transaction. */
+  async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
+    requireTenant(record.tenantId);
+    return this.db.transaction(async (em) => {
+      const terminal = record.result !== 'retry';
+      const status: DeliveryStatus = record.result === 'retry' ? 'queued' : record.result;
+      const [[updated]] = await em.query(
+        `UPDATE deliveries
+            SET attempt_count = attempt_count + 1, status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6,
+                failure_reason = $7, completed_at = CASE WHEN $8::boolean THEN now() ELSE NULL END, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2
+          RETURNING attempt_count`,
+        [record.tenantId, record.deliveryId, status, record.nextAttemptAt, record.statusCode, record.error, record.failureReason, terminal],
+      );
+      const attempt: number = updated.attempt_count;
+      await em.query(
+        `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, trigger, url, status_code, duration_ms, error, response_excerpt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [record.tenantId, record.deliveryId, attempt, record.trigger, record.url, record.statusCode, record.durationMs, record.error, record.responseExcerpt],
+      );
+      let webhookDisabled = false;
+      if (record.result === 'succeeded') {
+        await em.query(`UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`, [record.webhookId]);
+      } else if (record.result === 'failed') {
+        const [[webhook]] = await em.query(
+          `UPDATE webhooks
+              SET consecutive_failures = consecutive_failures + 1,
+                  status = CASE WHEN $2::text IS NOT NULL OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE status END,
+                  disabled_reason = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3)
+                                         THEN COALESCE($2::text, 'failure threshold reached: ' || (consecutive_failures + 1) || ' consecutive failed deliveries')
+                                         ELSE disabled_reason END,
+                  disabled_at = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3) THEN now() ELSE disabled_at END,
+                  updated_at = now()
+            WHERE id = $1
+            RETURNING status`,
+          [record.webhookId, record.disableReason, record.disableAfterFailures],
+        );
+        webhookDisabled = webhook?.status === 'disabled';
+        await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
+          record.tenantId,
+          record.webhookId,
+          record.deliveryId,
+          `Delivery failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${record.failureReason}`,
+          JSON.stringify({ attempts: attempt, last_status_code: record.statusCode, last_error: record.error, url: record.url, webhook_disabled: webhookDisabled }),
+        ]);
+      }
+      return { attempt, webhookDisabled };
+    });
+  }
+
+  /** Ends a delivery that will never be attempted (its endpoint is disabled or deleted), with an error log saying why. */
+  async failWithoutAttempt(tenantId: string, deliveryId: string, webhookId: string, reason: string): Promise<void> {
+    requireTenant(tenantId);
+    await this.db.transaction(async (em) => {
+      const [rows] = await em.query(
+        `UPDATE deliveries SET status = 'failed', failure_reason = $3, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'queued') RETURNING id`,
+        [tenantId, deliveryId, reason],
+      );
+      if (rows.length === 0) return;
+      await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
+        tenantId,
+        webhookId,
+        deliveryId,
+        `Delivery not attempted: ${reason}`,
+        JSON.stringify({ reason }),
+      ]);
+    });
+  }
+}

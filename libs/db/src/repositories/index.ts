@@ -1,0 +1,10 @@
+export { ApiKeysRepository } from './api-keys.repository';
+export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
+export { ErrorLogsRepository } from './error-logs.repository';
+export { EventTypesRepository } from './event-types.repository';
+export { OutboxRepository, RecordedUpload, UploadRecord } from './outbox.repository';
+export { DueDelivery, OutboxSweepRepository, SweepPosition } from './outbox-sweep.repository';
+export { TenantsRepository } from './tenants.repository';
+export { isUuid, requireTenant } from './tenant-scope';
+export { UploadsRepository } from './uploads.repository';
+export { WebhookFilter, WebhooksRepository } from './webhooks.repository';

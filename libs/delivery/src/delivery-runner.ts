@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hookline/config';
+import { AttemptResult, DeliveriesRepository, DeliveryWork } from '@hookline/db';
+import { Cipher, signedHeaders } from '@hookline/signing';
+import { parseRetryAfter, retryDelay } from './backoff';
+import { buildBody } from './body';
+import { mergeOutboundHeaders } from './header-rules';
+import { HttpSender, SendResult } from './http-sender';
+
+export const USER_AGENT = `Hookline/${process.env.npm_package_version ?? '0.1.0'}`;
+
+export interface AttemptJob {
+  deliveryId: string;
+  tenantId: string;
+  trigger: 'scheduled' | 'manual';
+  /** Attempts Bull has already made for this job (0 on the first). */
+  attemptsMade: number;
+  /** Attempts this job may make in all. */
+  maxAttempts: number;
+}
+
+export type AttemptOutcome =
+  | { kind: 'succeeded'; attempt: number; statusCode: number }
+  | { kind: 'retry'; attempt: number; delayMs: number; error: string }
+  | { kind: 'failed'; attempt: number; error: string; reason: string }
+  /** Nothing was sent: the delivery is already terminal or gone, or its endpoint is disabled or deleted. */
+  | { kind: 'skipped'; reason: string };
+
+/** A delivery's one attempt: load → build body → sign → send → record → decide. */
+@Injectable()
+export class DeliveryRunner implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryRunner.name);
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly cipher: Cipher,
+    private readonly sender: HttpSender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async attempt(job: AttemptJob): Promise<AttemptOutcome> {
+    const work = await this.deliveries.loadWork(job.tenantId, job.deliveryId);
+    if (!work) return { kind: 'skipped', reason: 'delivery_not_found' };
+    if (job.trigger === 'scheduled' && (work.status === 'succeeded' || work.status === 'failed')) {
+      return { kind: 'skipped', reason: `already_${work.status}` };
+    }
+    if (work.webhookDeleted || work.webhookStatus !== 'enabled') {
+      const reason = work.webhookDeleted ? 'endpoint_deleted' : 'endpoint_disabled';
+      await this.deliveries.failWithoutAttempt(work.tenantId, work.deliveryId, work.webhookId, reason);
+      return { kind: 'skipped', reason };
+    }
+
+    // Serialised once: these exact bytes are signed and sent.
+    const body = buildBody({ id: work.eventId, typeKey: work.eventTypeKey, createdAt: new Date(work.eventCreatedAt), data: work.eventData }, work.customPayload);
+    const signature = signedHeaders(this.activeSecrets(work), work.deliveryId, body);
+    const custom = work.customHeadersEnc ? this.cipher.decryptJson<Record<string, string>>(work.customHeadersEnc) : {};
+    const headers = mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature });
+    const sent = await this.sender.send(work.url, headers, body);
+    return this.record(job, work, sent);
+  }
+
+  private async record(job: AttemptJob, work: DeliveryWork, sent: SendResult): Promise<AttemptOutcome> {
+    const ok = sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300;
+    const gone = sent.statusCode === 410;
+    const last = job.attemptsMade + 1 >= job.maxAttempts;
+    const result: AttemptResult = ok ? 'succeeded' : gone || last ? 'failed' : 'retry';
+    const error = ok ? null : describeFailure(sent);
+    const delayMs =
+      result === 'retry'
+        ? retryDelay({
+            schedule: this.config.retrySchedule,
+            attemptsMade: job.attemptsMade + 1,
+            jitter: this.config.retryJitter,
+            statusCode: sent.statusCode,
+            retryAfterMs: parseRetryAfter(sent.retryAfter),
+          })
+        : 0;
+    const failureReason = result !== 'failed' ? null : gone ? 'gone' : 'exhausted';
+    const recorded = await this.deliveries.recordAttempt({
+      tenantId: work.tenantId,
+      deliveryId: work.deliveryId,
+      webhookId: work.webhookId,
+      trigger: job.trigger,
+      url: work.url,
+      statusCode: sent.statusCode,
+      durationMs: sent.durationMs,
+      error,
+      responseExcerpt: sent.responseExcerpt,
+      result,
+      nextAttemptAt: result === 'retry' ? new Date(Date.now() + delayMs) : null,
+      failureReason,
+      disableReason: gone ? 'endpoint answered 410 Gone' : null,
+      disableAfterFailures: this.config.disableAfterFailures,
+    });
+    if (recorded.webhookDisabled && result === 'failed') {
+      this.logger.warn(`Webhook ${work.webhookId} disabled after delivery ${work.deliveryId} failed`);
+    }
+    if (result === 'succeeded') return { kind: 'succeeded', attempt: recorded.attempt, statusCode: sent.statusCode! };
+    if (result === 'retry') return { kind: 'retry', attempt: recorded.attempt, delayMs, error: error! };
+    return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: failureReason! };
+  }
+
+  /** The current secret first; the previous one too while its rotation grace lasts. */
+  private activeSecrets(work: DeliveryWork): string[] {
+    const secrets = [this.cipher.decrypt(work.secretEnc)];
+    if (work.previousSecretEnc && work.previousSecretExpiresAt && new Date(work.previousSecretExpiresAt).getTime() > Date.now()) {
+      secrets.push(this.cipher.decrypt(work.previousSecretEnc));
+    }
+    return secrets;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.sender.close();
+  }
+}
+
+function describeFailure(sent: SendResult): string {
+  if (sent.error) return sent.error;
+  const status = sent.statusCode!;
+  if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed`;
+  return `HTTP ${status}`;
+}

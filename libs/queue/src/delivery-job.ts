@@ -1,0 +1,32 @@
+import type { JobOptions } from 'bull';
+
+/** The one queue Hookline has: a job per delivery. */
+export const DELIVERY_QUEUE = 'deliveries';
+export const DELIVER_JOB = 'deliver';
+/** The Bull backoff strategy name; the worker registers it, the delay comes from the failed attempt itself. */
+export const DELIVERY_BACKOFF = 'hookline-schedule';
+
+/** Ids only: secrets and bodies are read from PostgreSQL at attempt time, never stored in Redis. */
+export interface DeliveryJobPayload {
+  deliveryId: string;
+  tenantId: string;
+  /** `manual` for an operator's or tenant's retry: its attempt is recorded as such. */
+  trigger?: 'scheduled' | 'manual';
+  requestId?: string;
+}
+
+/** The job id is the delivery id, so re-queueing (the sweeper, a retry after a crash) never doubles a delivery. */
+export function deliveryJobId(deliveryId: string): string {
+  return deliveryId;
+}
+
+export function deliveryJobOptions(deliveryId: string, maxAttempts: number): JobOptions {
+  return {
+    jobId: deliveryJobId(deliveryId),
+    attempts: maxAttempts,
+    backoff: { type: DELIVERY_BACKOFF },
+    removeOnComplete: true,
+    // Kept for Bull Board, bounded so Redis memory stays flat; PostgreSQL holds the full history.
+    removeOnFail: 1000,
+  };
+}
