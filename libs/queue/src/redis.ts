@@ -1,19 +1,27 @@
 import type { QueueOptions } from 'bull';
-import Redis, { RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
-/**
- * Bull's three connections, built from REDIS_URL. The subscriber and blocking client must not fail pending commands
- * (Bull requires maxRetriesPerRequest null there). With `failFast` (the API) the command client gives up quickly so a
- * request never hangs on a Redis outage: the outbox keeps the delivery and the sweeper queues it later.
- */
-export function createRedisClientFactory(redisUrl: string, failFast = false) {
-  return (type: 'client' | 'subscriber' | 'bclient', extra?: RedisOptions): Redis => {
-    const common: RedisOptions = { ...extra, enableReadyCheck: false, lazyConnect: false };
-    if (type === 'client' && failFast) return new Redis(redisUrl, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 });
-    return new Redis(redisUrl, { ...common, maxRetriesPerRequest: null, enableReadyCheck: false });
+/** ioredis options from REDIS_URL (`redis://[user:password@]host:port/db`, `rediss://` for TLS). */
+export function redisOptionsFromUrl(redisUrl: string): RedisOptions {
+  const url = new URL(redisUrl);
+  const db = Number(url.pathname.replace(/^\//, '') || 0);
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: Number(url.port || 6379),
+    db: Number.isInteger(db) ? db : 0,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
   };
 }
 
+/**
+ * Bull's connections are made by Bull itself (so `queue.close()` closes them); Bull gives its subscriber and blocking
+ * clients `maxRetriesPerRequest: null`. With `failFast` (the API) the command client gives up quickly, so a request
+ * never hangs on a Redis outage: the outbox keeps the delivery and the worker's sweeper queues it later.
+ */
 export function bullQueueOptions(redisUrl: string, prefix: string, options: { failFast?: boolean; settings?: QueueOptions['settings'] } = {}): QueueOptions {
-  return { prefix, createClient: createRedisClientFactory(redisUrl, options.failFast), settings: options.settings };
+  const redis: RedisOptions = { ...redisOptionsFromUrl(redisUrl), enableReadyCheck: false };
+  if (options.failFast) Object.assign(redis, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  return { prefix, redis, settings: options.settings };
 }
