@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@hookline/config';
+import { APP_CONFIG, APP_VERSION, AppConfig } from '@hookline/config';
 import { AttemptResult, DeliveriesRepository, DeliveryWork } from '@hookline/db';
 import { Cipher, signedHeaders } from '@hookline/signing';
 import { parseRetryAfter, retryDelay } from './backoff';
@@ -7,7 +7,7 @@ import { buildBody } from './body';
 import { mergeOutboundHeaders } from './header-rules';
 import { HttpSender, SendResult } from './http-sender';
 
-export const USER_AGENT = `Hookline/${process.env.npm_package_version ?? '0.1.0'}`;
+export const USER_AGENT = `Hookline/${APP_VERSION}`;
 
 export interface AttemptJob {
   deliveryId: string;
@@ -63,7 +63,10 @@ export class DeliveryRunner implements OnModuleDestroy {
     const ok = sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300;
     const gone = sent.statusCode === 410;
     const last = job.attemptsMade + 1 >= job.maxAttempts;
-    const result: AttemptResult = ok ? 'succeeded' : gone || last ? 'failed' : 'retry';
+    // A manual attempt that fails leaves the delivery as it was: a failed one stays failed, a scheduled one keeps its
+    // schedule. Only a success (or a 410) changes its state.
+    const manualFailure = job.trigger === 'manual' && !ok && !gone;
+    const result: AttemptResult = ok ? 'succeeded' : manualFailure ? 'recorded' : gone || last ? 'failed' : 'retry';
     const error = ok ? null : describeFailure(sent);
     const delayMs =
       result === 'retry'
@@ -97,6 +100,7 @@ export class DeliveryRunner implements OnModuleDestroy {
     }
     if (result === 'succeeded') return { kind: 'succeeded', attempt: recorded.attempt, statusCode: sent.statusCode! };
     if (result === 'retry') return { kind: 'retry', attempt: recorded.attempt, delayMs, error: error! };
+    if (result === 'recorded') return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: 'manual_attempt_failed' };
     return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: failureReason! };
   }
 

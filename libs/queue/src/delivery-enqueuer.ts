@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DELIVER_JOB, DeliveryJobPayload, deliveryJobOptions } from './delivery-job';
+import { DELIVER_JOB, DeliveryJobPayload, deliveryJobId, deliveryJobOptions, manualJobOptions } from './delivery-job';
 
 const ADD_TIMEOUT_MS = 2000;
 
@@ -18,8 +18,37 @@ export class DeliveryEnqueuer {
 
   /** Returns the ids whose jobs are now in Redis. */
   async enqueue(jobs: DeliveryJobPayload[]): Promise<string[]> {
-    if (jobs.length === 0) return [];
-    const bulk = jobs.map((data) => ({ name: DELIVER_JOB, data, opts: deliveryJobOptions(data.deliveryId, this.maxAttempts) }));
+    return this.add(jobs.map((data) => ({ name: DELIVER_JOB, data, opts: deliveryJobOptions(data.deliveryId, this.maxAttempts) })));
+  }
+
+  /**
+   * Queues deliveries that ran before (recovery): a finished job kept for Bull Board under the same id would make the
+   * add a no-op, so it is removed first. A job still waiting or delayed is left alone and will run.
+   */
+  async requeue(jobs: DeliveryJobPayload[]): Promise<string[]> {
+    try {
+      await Promise.all(
+        jobs.map(async ({ deliveryId }) => {
+          const job = await this.queue.getJob(deliveryJobId(deliveryId));
+          if (job && ((await job.isFailed()) || (await job.isCompleted()))) await job.remove();
+        }),
+      );
+    } catch (error) {
+      this.logger.warn(`Could not clear finished jobs before re-queueing: ${(error as Error).message}`);
+      return [];
+    }
+    return this.enqueue(jobs);
+  }
+
+  /** A one-shot manual attempt, now, beside whatever the delivery's own job is doing. */
+  async enqueueManual(job: DeliveryJobPayload): Promise<boolean> {
+    const added = await this.add([{ name: DELIVER_JOB, data: { ...job, trigger: 'manual' }, opts: manualJobOptions(job.deliveryId) }]);
+    return added.length === 1;
+  }
+
+  private async add(bulk: Array<{ name: string; data: DeliveryJobPayload; opts: ReturnType<typeof deliveryJobOptions> }>): Promise<string[]> {
+    if (bulk.length === 0) return [];
+    const jobs = bulk.map((entry) => entry.data);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -30,3 +30,8 @@ export function deliveryJobOptions(deliveryId: string, maxAttempts: number): Job
     removeOnFail: 1000,
   };
 }
+
+/** A manual retry is its own one-shot job, so it never collides with (or cancels) the delivery's scheduled job. */
+export function manualJobOptions(deliveryId: string, now = Date.now()): JobOptions {
+  return { jobId: `${deliveryId}:manual:${now}`, attempts: 1, removeOnComplete: true, removeOnFail: 1000 };
+}

@@ -1,3 +1,3 @@
-export { DELIVER_JOB, DELIVERY_BACKOFF, DELIVERY_QUEUE, DeliveryJobPayload, deliveryJobId, deliveryJobOptions } from './delivery-job';
+export { DELIVER_JOB, DELIVERY_BACKOFF, DELIVERY_QUEUE, DeliveryJobPayload, deliveryJobId, deliveryJobOptions, manualJobOptions } from './delivery-job';
 export { bullQueueOptions, redisOptionsFromUrl } from './redis';
 export { DeliveryEnqueuer } from './delivery-enqueuer';

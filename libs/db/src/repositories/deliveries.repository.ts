@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Delivery, DeliveryAttempt, DeliveryStatus } from '../entities';
+import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
+
+export interface DeliveryFilter {
+  webhookId?: string;
+  eventId?: string;
+  status?: DeliveryStatus;
+}
 
 /** Everything one attempt needs, loaded in one query. */
 export interface DeliveryWork {
@@ -24,7 +31,8 @@ export interface DeliveryWork {
   eventCreatedAt: Date;
 }
 
-export type AttemptResult = 'succeeded' | 'retry' | 'failed';
+/** `recorded`: a manual attempt that failed; the delivery keeps its state and schedule. */
+export type AttemptResult = 'succeeded' | 'retry' | 'failed' | 'recorded';
 
 export interface AttemptRecord {
   tenantId: string;
@@ -64,6 +72,44 @@ export class DeliveriesRepository {
     return Object.assign(delivery, { attempts });
   }
 
+  list(tenantId: string, filter: DeliveryFilter, limit: number, cursor?: string): Promise<Page<Delivery>> {
+    const qb = this.db.getRepository(Delivery).createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId: requireTenant(tenantId) });
+    if (filter.webhookId) qb.andWhere('d.webhook_id = :webhookId', { webhookId: filter.webhookId });
+    if (filter.eventId) qb.andWhere('d.event_id = :eventId', { eventId: filter.eventId });
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    return paginate(qb, 'd', limit, cursor);
+  }
+
+  /**
+   * Puts a webhook's failed deliveries created in [since, until) back in the queue with a fresh schedule, in batches
+   * of `batchSize`; `each` queues every batch as it is committed. Returns how many were re-opened.
+   */
+  async reopenFailed(
+    tenantId: string,
+    webhookId: string,
+    window: { since: Date; until: Date },
+    batchSize: number,
+    each: (ids: string[]) => Promise<void>,
+  ): Promise<number> {
+    requireTenant(tenantId);
+    let total = 0;
+    for (;;) {
+      const [rows] = await this.db.query(
+        `UPDATE deliveries SET status = 'pending', failure_reason = NULL, completed_at = NULL, next_attempt_at = now(), updated_at = now()
+          WHERE id IN (SELECT id FROM deliveries
+                        WHERE tenant_id = $1 AND webhook_id = $2 AND status = 'failed' AND created_at >= $3 AND created_at < $4
+                        ORDER BY created_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
+        [tenantId, webhookId, window.since, window.until, batchSize],
+      );
+      const ids = (rows as Array<{ id: string }>).map((row) => row.id);
+      if (ids.length === 0) return total;
+      total += ids.length;
+      await each(ids);
+      if (ids.length < batchSize) return total;
+    }
+  }
+
   async loadWork(tenantId: string, deliveryId: string): Promise<DeliveryWork | null> {
     if (!isUuid(deliveryId)) return null;
     const [row] = await this.db.query(
@@ -86,15 +132,20 @@ export class DeliveriesRepository {
   async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
     requireTenant(record.tenantId);
     return this.db.transaction(async (em) => {
-      const terminal = record.result !== 'retry';
-      const status: DeliveryStatus = record.result === 'retry' ? 'queued' : record.result;
+      const keep = record.result === 'recorded';
+      const terminal = record.result === 'succeeded' || record.result === 'failed';
+      const status: DeliveryStatus | null = keep ? null : record.result === 'retry' ? 'queued' : (record.result as DeliveryStatus);
       const [[updated]] = await em.query(
         `UPDATE deliveries
-            SET attempt_count = attempt_count + 1, status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6,
-                failure_reason = $7, completed_at = CASE WHEN $8::boolean THEN now() ELSE NULL END, updated_at = now()
+            SET attempt_count = attempt_count + 1, last_status_code = $5, last_error = $6,
+                status = COALESCE($3, status),
+                next_attempt_at = CASE WHEN $9::boolean THEN next_attempt_at ELSE $4 END,
+                failure_reason = CASE WHEN $9::boolean THEN failure_reason ELSE $7 END,
+                completed_at = CASE WHEN $9::boolean THEN completed_at WHEN $8::boolean THEN now() ELSE NULL END,
+                updated_at = now()
           WHERE tenant_id = $1 AND id = $2
           RETURNING attempt_count`,
-        [record.tenantId, record.deliveryId, status, record.nextAttemptAt, record.statusCode, record.error, record.failureReason, terminal],
+        [record.tenantId, record.deliveryId, status, record.nextAttemptAt, record.statusCode, record.error, record.failureReason, terminal, keep],
       );
       const attempt: number = updated.attempt_count;
       await em.query(
@@ -150,5 +201,41 @@ export class DeliveriesRepository {
         JSON.stringify({ reason }),
       ]);
     });
+  }
+
+  /**
+   * Ends every not-yet-finished delivery of a webhook that will never be attempted (it was disabled or deleted), each
+   * with an error log saying why, in batches of `batchSize` so a large backlog never holds one long transaction.
+   * Rows a worker is recording an attempt for are waited on, then re-checked. Returns how many were failed.
+   * Delayed Bull jobs may remain for them; the runner skips a job whose delivery is already failed.
+   */
+  async failUnattemptedForWebhook(tenantId: string, webhookId: string, reason: string, batchSize = 1000): Promise<number> {
+    requireTenant(tenantId);
+    if (!isUuid(webhookId)) return 0;
+    let total = 0;
+    // Bounded: no new delivery can be recorded for a disabled or deleted webhook, so the backlog only shrinks.
+    for (let batch = 0; batch < 100_000; batch++) {
+      // An INSERT answers its RETURNING rows directly (an UPDATE would answer [rows, count]).
+      const rows: Array<{ delivery_id: string }> = await this.db.query(
+        `WITH picked AS (
+           SELECT id FROM deliveries
+            WHERE tenant_id = $1 AND webhook_id = $2 AND status IN ('pending', 'queued')
+            ORDER BY created_at LIMIT $4 FOR UPDATE
+         ), failed AS (
+           UPDATE deliveries d
+              SET status = 'failed', failure_reason = $3::text, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+             FROM picked WHERE d.id = picked.id
+           RETURNING d.id
+         )
+         INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail)
+         SELECT $1, $2, failed.id, 'Delivery not attempted: ' || $3::text, jsonb_build_object('reason', $3::text) FROM failed
+         RETURNING delivery_id`,
+        [tenantId, webhookId, reason, batchSize],
+      );
+      total += rows.length;
+      // Not "fewer than a batch": a row a worker finished meanwhile is skipped after its lock, shortening a batch.
+      if (rows.length === 0) break;
+    }
+    return total;
   }
 }

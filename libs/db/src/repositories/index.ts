@@ -1,5 +1,5 @@
 export { ApiKeysRepository } from './api-keys.repository';
-export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
+export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
 export { ErrorLogsRepository } from './error-logs.repository';
 export { EventTypesRepository } from './event-types.repository';
 export { OutboxRepository, RecordedUpload, UploadRecord } from './outbox.repository';
