@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@hookline/config';
 import { DbModule } from '@hookline/db';
+import { pinoHttpOptions } from '@hookline/observability';
 import { SigningModule } from '@hookline/signing';
+import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -11,6 +13,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { ErrorLogsModule } from './error-logs/error-logs.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UploadsModule } from './uploads/uploads.module';
@@ -24,10 +27,12 @@ export class AppModule {
       global: true,
       imports: [
         ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions('api', config.logLevel) }),
         DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-api' }),
         SigningModule.forRoot(config.encryptionKeys),
         QueueModule,
         HealthModule,
+        MetricsModule,
         TenantsModule,
         EventTypesModule,
         WebhooksModule,

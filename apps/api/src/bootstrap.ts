@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@hookline/config';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
+import { HttpMetrics } from '@hookline/observability';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { mountBullBoard } from './bull-board';
 import { ApiError } from './common/api-error';
 
@@ -15,8 +18,10 @@ export function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] | false 
 
 /** Builds the API app without listening, so tests and main.ts start it the same way. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: nestLogLevels(config.logLevel), abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(app.get(HttpMetrics)));
   // Large enough for a 256 KiB event plus its envelope; above it, 413 before any handler runs.
   app.use(json({ limit: config.maxEventBytes + 16 * 1024 }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));

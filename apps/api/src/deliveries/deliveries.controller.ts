@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { Page } from '@hookline/db';
-import type { Request } from 'express';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { ResponseMessage } from '../common/envelope';
+import { RequestId } from '../common/request-id';
 import { Tenant, TenantContext } from '../common/tenant';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryView } from './delivery.view';
@@ -26,7 +26,7 @@ export class DeliveriesController {
   @Post(':id/retry')
   @HttpCode(202)
   @ResponseMessage('Retry queued')
-  retry(@Tenant() tenant: TenantContext, @Param('id') id: string, @Req() request: Request): Promise<{ delivery_id: string; queued: boolean }> {
-    return this.deliveries.retry(tenant.tenantId, id, request.header('x-request-id'));
+  retry(@Tenant() tenant: TenantContext, @Param('id') id: string, @RequestId() requestId: string | undefined): Promise<{ delivery_id: string; queued: boolean }> {
+    return this.deliveries.retry(tenant.tenantId, id, requestId);
   }
 }

@@ -1,10 +1,12 @@
-export { ApiKeysRepository } from './api-keys.repository';
+export { ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
 export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
 export { ErrorLogsRepository } from './error-logs.repository';
-export { EventTypesRepository } from './event-types.repository';
-export { OutboxRepository, RecordedUpload, UploadRecord } from './outbox.repository';
+export { EventTypeChanges, EventTypesRepository, NewEventType } from './event-types.repository';
+export { EventsRepository, PublishedEvent } from './events.repository';
+export { EventRecord, OutboxRepository, RecordedEvent, RecordedUpload, UploadRecord } from './outbox.repository';
 export { DueDelivery, OutboxSweepRepository, SweepPosition } from './outbox-sweep.repository';
 export { TenantsRepository } from './tenants.repository';
 export { isUuid, requireTenant } from './tenant-scope';
+export { MetricsRepository } from './metrics.repository';
 export { UploadsRepository } from './uploads.repository';
 export { WebhookFilter, WebhooksRepository } from './webhooks.repository';

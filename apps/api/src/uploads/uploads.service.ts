@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { EventTypesRepository, OutboxRepository, Upload, UploadsRepository } from '@hookline/db';
+import { DeliveryEnqueuer } from '@hookline/queue';
+import { unlink } from 'node:fs/promises';
+import { ApiError } from '../common/api-error';
+import { WebhooksService } from '../webhooks/webhooks.service';
+import { StoredFile } from './streaming-disk.storage';
+
+export interface UploadResult {
+  upload_id: string;
+  event_id: string;
+  delivery_id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+}
+
+export interface UploadView {
+  id: string;
+  webhook_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+const SYSTEM_TYPE = 'file.uploaded';
+
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly eventTypes: EventTypesRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly uploads: UploadsRepository,
+    private readonly enqueuer: DeliveryEnqueuer,
+  ) {}
+
+  /** Upload, `file.uploaded` event and delivery in one transaction; the job is queued after the commit. */
+  async accept(tenantId: string, webhookId: string, file: (Express.Multer.File & StoredFile) | undefined, requestId?: string): Promise<UploadResult> {
+    if (!file) throw ApiError.badRequest('file_missing', 'Send the file as multipart/form-data in the field "file"');
+    try {
+      const webhook = await this.webhooks.require(tenantId, webhookId);
+      const eventType = await this.eventTypes.getSystem(SYSTEM_TYPE);
+      if (!eventType) throw new Error(`The system event type ${SYSTEM_TYPE} is missing: run the migrations`);
+      const filename = cleanFilename(file.originalname);
+      const recorded = await this.outbox.recordUpload(tenantId, {
+        webhookId: webhook.id,
+        userId: webhook.userId,
+        eventTypeId: eventType.id,
+        filename,
+        contentType: cleanContentType(file.mimetype),
+        size: file.size,
+        sha256: file.sha256,
+        storageKey: file.storageKey,
+      });
+      if (!recorded.recorded) {
+        throw recorded.reason === 'disabled' ? ApiError.conflict('webhook_disabled', 'The webhook is disabled') : ApiError.notFound('Webhook');
+      }
+      const queued = await this.enqueuer.enqueue([{ deliveryId: recorded.deliveryId, tenantId, requestId }]);
+      await this.outbox.markQueued(queued).catch(() => undefined);
+      return { upload_id: recorded.uploadId, event_id: recorded.eventId, delivery_id: recorded.deliveryId, filename, size: file.size, sha256: file.sha256 };
+    } catch (error) {
+      await unlink(file.path).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<UploadView> {
+    const upload = await this.uploads.getById(tenantId, id);
+    if (!upload) throw ApiError.notFound('Upload');
+    return toUploadView(upload);
+  }
+}
+
+function toUploadView(upload: Upload): UploadView {
+  return {
+    id: upload.id,
+    webhook_id: upload.webhookId,
+    filename: upload.filename,
+    content_type: upload.contentType,
+    size: upload.size,
+    sha256: upload.sha256,
+    created_at: upload.createdAt.toISOString(),
+  };
+}
+
+/** The client's name is metadata only (storage keys are ours): keep it printable, without paths, ≤ 255 chars. */
+export function cleanFilename(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return printable.slice(0, 255) || 'file';
+}
+
+export function cleanContentType(type: string | undefined): string {
+  return type && /^[\w.+-]{1,63}\/[\w.+-]{1,63}$/.test(type) ? type.toLowerCase() : 'application/octet-stream';
+}

@@ -1,0 +1,2 @@
+export { LogLevel, pinoHttpOptions, pinoOptions, REDACT_PATHS, requestIdFor } from './logger';
+export { createRegistry, DeliveryMetrics, HttpMetrics, PlatformGaugeSources, registerPlatformGauges, statusClass } from './metrics';
