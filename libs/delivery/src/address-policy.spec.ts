@@ -144,3 +144,22 @@ describe('literalHost', () => {
     }
   });
 });
+
+describe('special-purpose ranges beyond the private ones', () => {
+  const strict = { allowPrivate: false, allowedCidrs: [] };
+  it.each([
+    ['168.63.129.16', 'cloud metadata'],
+    ['192.88.99.1', '6to4 relay'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'IETF protocol assignment'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64'],
+    ['3fff::1', 'documentation'],
+    ['5f00::1', 'SRv6'],
+  ])('blocks %s (%s)', (ip, label) => {
+    expect(blockedReason(ip, strict)).toContain(label);
+  });
+
+  it('still allows ordinary public addresses next to them', () => {
+    expect(blockedReason('168.63.129.17', strict)).toBeNull();
+    expect(blockedReason('2001:4860:4860::8888', strict)).toBeNull();
+  });
+});

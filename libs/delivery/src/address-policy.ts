@@ -22,6 +22,8 @@ interface BlockedRange {
  */
 const BLOCKED_RANGES: readonly BlockedRange[] = [
   { family: 'ipv4', address: '169.254.169.254', prefix: 32, label: 'cloud metadata address' },
+  // Azure's wire server sits on a public address but serves instance metadata and credentials.
+  { family: 'ipv4', address: '168.63.129.16', prefix: 32, label: 'cloud metadata address' },
   { family: 'ipv4', address: '0.0.0.0', prefix: 8, label: 'unspecified address' }, // 0/8 "this network": Linux routes 0.0.0.0 to the local host
   { family: 'ipv4', address: '10.0.0.0', prefix: 8, label: 'private address' },
   { family: 'ipv4', address: '100.64.0.0', prefix: 10, label: 'carrier-grade NAT address' },
@@ -30,6 +32,7 @@ const BLOCKED_RANGES: readonly BlockedRange[] = [
   { family: 'ipv4', address: '172.16.0.0', prefix: 12, label: 'private address' },
   { family: 'ipv4', address: '192.0.0.0', prefix: 24, label: 'IETF protocol assignment address' },
   { family: 'ipv4', address: '192.0.2.0', prefix: 24, label: 'documentation address' },
+  { family: 'ipv4', address: '192.88.99.0', prefix: 24, label: '6to4 relay anycast address' },
   { family: 'ipv4', address: '192.168.0.0', prefix: 16, label: 'private address' },
   { family: 'ipv4', address: '198.18.0.0', prefix: 15, label: 'benchmarking address' },
   { family: 'ipv4', address: '198.51.100.0', prefix: 24, label: 'documentation address' },
@@ -46,6 +49,12 @@ const BLOCKED_RANGES: readonly BlockedRange[] = [
   { family: 'ipv6', address: 'ff00::', prefix: 8, label: 'multicast address' },
   { family: 'ipv6', address: '100::', prefix: 64, label: 'discard-only address' },
   { family: 'ipv6', address: '2001:db8::', prefix: 32, label: 'documentation address' },
+  // Teredo (2001::/32, which tunnels to an embedded IPv4 address), benchmarking and ORCHID live in 2001::/23.
+  { family: 'ipv6', address: '2001::', prefix: 23, label: 'IETF protocol assignment address' },
+  // NAT64 local-use prefix (RFC 8215): may translate to any IPv4 address, internal ones included.
+  { family: 'ipv6', address: '64:ff9b:1::', prefix: 48, label: 'local-use NAT64 address' },
+  { family: 'ipv6', address: '3fff::', prefix: 20, label: 'documentation address' },
+  { family: 'ipv6', address: '5f00::', prefix: 16, label: 'SRv6 SID address' },
 ];
 
 /*

@@ -7,6 +7,7 @@ import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
 import { RegisterWebhookDto } from './dto/register-webhook.dto';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
+import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { toWebhookView, WebhookView } from './webhook.view';
 
 @Injectable()
@@ -42,6 +43,36 @@ export class WebhooksService {
       secretEnc: this.cipher.encrypt(secret),
     });
     return toWebhookView(webhook, this.cipher, { secret, headers });
+  }
+
+  /**
+   * The same rules as registration, for the fields sent. A new URL applies to every attempt from now on, including
+   * retries of deliveries already queued: the worker reads the URL when it attempts, not when the delivery is made.
+   */
+  async update(tenantId: string, id: string, input: UpdateWebhookDto): Promise<WebhookView> {
+    await this.require(tenantId, id);
+    const violations: RuleViolation[] = [];
+    if (input.event_type_id !== undefined) {
+      const eventType = await this.eventTypes.getVisible(tenantId, input.event_type_id);
+      if (!eventType || eventType.archivedAt) {
+        violations.push({ field: 'event_type_id', message: 'event_type_id is not an event type of this tenant' });
+      }
+    }
+    if (input.url !== undefined) violations.push(...(await this.checkAddress(input.url)));
+    if (violations.length > 0) throw ApiError.validation(violations);
+
+    const fields: Partial<Webhook> = {};
+    if (input.event_type_id !== undefined) fields.eventTypeId = input.event_type_id;
+    if (input.user_id !== undefined) fields.userId = input.user_id;
+    if (input.url !== undefined) fields.url = input.url;
+    if (input.custom_headers !== undefined) {
+      const headers = input.custom_headers ?? {};
+      fields.customHeadersEnc = Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers) : null;
+    }
+    if (input.custom_payload !== undefined) fields.customPayload = input.custom_payload;
+    // A delete racing this update wins: the update then touches nothing and the answer is 404.
+    if (Object.keys(fields).length > 0 && !(await this.webhooks.update(tenantId, id, fields))) throw ApiError.notFound('Webhook');
+    return this.get(tenantId, id);
   }
 
   async get(tenantId: string, id: string): Promise<WebhookView> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Webhook } from '../entities';
 import { Page, paginate } from '../pagination';
@@ -39,7 +39,77 @@ export class WebhooksRepository {
     return paginate(qb, 'w', limit, cursor);
   }
 
-  async update(tenantId: string, id: string, fields: Partial<Webhook>): Promise<void> {
-    await this.repo.update({ tenantId: requireTenant(tenantId), id }, fields as QueryDeepPartialEntity<Webhook>);
+  /** Changes a live webhook; false when it is missing, foreign or deleted. */
+  async update(tenantId: string, id: string, fields: Partial<Webhook>): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const result = await this.repo.update({ tenantId: requireTenant(tenantId), id, deletedAt: IsNull() }, fields as QueryDeepPartialEntity<Webhook>);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Makes `secretEnc` the current secret and keeps the one it replaces as the previous secret until now + grace.
+   * One statement, so two concurrent rotations serialise on the row: the previous secret is always the one that was
+   * current just before, and an older previous secret is dropped (rotating twice within the grace ends the first
+   * secret's grace at once). Null when the webhook is missing, foreign or deleted.
+   */
+  async rotateSecret(tenantId: string, id: string, secretEnc: string, graceMs: number): Promise<{ previousSecretExpiresAt: Date } | null> {
+    if (!isUuid(id)) return null;
+    const [rows] = await this.db.query(
+      `UPDATE webhooks
+          SET previous_secret_enc = secret_enc, secret_enc = $3,
+              previous_secret_expires_at = now() + make_interval(secs => $4::double precision / 1000), updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+        RETURNING previous_secret_expires_at`,
+      [requireTenant(tenantId), id, secretEnc, graceMs],
+    );
+    const [row] = rows as Array<{ previous_secret_expires_at: Date }>;
+    return row ? { previousSecretExpiresAt: new Date(row.previous_secret_expires_at) } : null;
+  }
+
+  /**
+   * Disables a live webhook with a reason. An already disabled webhook keeps its first reason and time, so a manual
+   * disable does not hide why the platform disabled it. Waits for uploads holding the row FOR SHARE: once this
+   * returns, no new delivery to the webhook can be recorded. False when missing, foreign or deleted.
+   */
+  async disable(tenantId: string, id: string, reason: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const [rows] = await this.db.query(
+      `UPDATE webhooks
+          SET disabled_reason = CASE WHEN status = 'enabled' THEN $3 ELSE disabled_reason END,
+              disabled_at = CASE WHEN status = 'enabled' THEN now() ELSE disabled_at END,
+              status = 'disabled', updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+        RETURNING id`,
+      [requireTenant(tenantId), id, reason],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  /** Re-enables a live webhook with a clean slate: no failure count, no disable reason. */
+  async enable(tenantId: string, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const [rows] = await this.db.query(
+      `UPDATE webhooks
+          SET status = 'enabled', consecutive_failures = 0, disabled_reason = NULL, disabled_at = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+        RETURNING id`,
+      [requireTenant(tenantId), id],
+    );
+    return (rows as unknown[]).length > 0;
+  }
+
+  /**
+   * Soft delete: the row stays for the delivery history, but every lookup here treats it as gone. Nothing will be
+   * signed for it again, so a previous secret still in its grace is dropped. False when already gone.
+   */
+  async softDelete(tenantId: string, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const [rows] = await this.db.query(
+      `UPDATE webhooks SET deleted_at = now(), previous_secret_enc = NULL, previous_secret_expires_at = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+        RETURNING id`,
+      [requireTenant(tenantId), id],
+    );
+    return (rows as unknown[]).length > 0;
   }
 }

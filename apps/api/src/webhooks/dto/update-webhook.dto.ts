@@ -1,0 +1,20 @@
+import { checkCustomHeaders, checkCustomPayload, checkWebhookUrl } from '@hookline/delivery';
+import { IsInt, IsUUID, Max, Min, ValidateIf } from 'class-validator';
+import { Satisfies } from '../../common/satisfies.decorator';
+
+/** Present (even null) means "validate": IsOptional would let `"url": null` through as if it were absent. */
+const present = (_: object, value: unknown) => value !== undefined;
+/** Null is a value here: it clears the field. */
+const presentAndNotNull = (_: object, value: unknown) => value !== undefined && value !== null;
+
+/**
+ * Every field optional; the same rules as registration. `custom_headers` replaces the whole set (`{}` or null clears
+ * it), `custom_payload` too (null clears it). The address of `url` is checked in WebhooksService.
+ */
+export class UpdateWebhookDto {
+  @ValidateIf(present) @IsUUID('all', { message: 'event_type_id must be a UUID' }) event_type_id?: string;
+  @ValidateIf(present) @IsInt({ message: 'user_id must be an integer' }) @Min(1) @Max(2147483647) user_id?: number;
+  @ValidateIf(present) @Satisfies((value) => checkWebhookUrl(value)) url?: string;
+  @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomHeaders(value)) custom_headers?: Record<string, string> | null;
+  @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomPayload(value)) custom_payload?: Record<string, unknown> | null;
+}
