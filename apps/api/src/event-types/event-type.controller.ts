@@ -2,7 +2,8 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { ResponseMessage } from '../common/envelope';
 import { Tenant, TenantContext } from '../common/tenant';
-import { EventTypesService, EventTypeView } from './event-types.service';
+import { ReferenceEventTypeView } from './event-type.view';
+import { EventTypesService } from './event-types.service';
 
 /** The reference design's listing, kept path for path. */
 @Controller('event_type')
@@ -12,7 +13,7 @@ export class EventTypeController {
 
   @Get()
   @ResponseMessage('Successfully !')
-  list(@Tenant() tenant: TenantContext): Promise<EventTypeView[]> {
+  list(@Tenant() tenant: TenantContext): Promise<ReferenceEventTypeView[]> {
     return this.eventTypes.listVisible(tenant.tenantId);
   }
 }

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
+import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
+
+/** `last_active_key`: refused, the tenant would have no way in left. */
+export type RevokeOutcome = { outcome: 'revoked' | 'already_revoked' | 'last_active_key'; key: ApiKey } | { outcome: 'not_found' };
 
 @Injectable()
 export class ApiKeysRepository {
@@ -35,5 +39,27 @@ export class ApiKeysRepository {
     if (!isUuid(id)) return false;
     const result = await this.repo.update({ tenantId: requireTenant(tenantId), id, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (result.affected ?? 0) > 0;
+  }
+
+  page(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+    return paginate(this.repo.createQueryBuilder('k').where('k.tenant_id = :tenantId', { tenantId: requireTenant(tenantId) }), 'k', limit, cursor);
+  }
+
+  /**
+   * Revokes one of the tenant's keys unless it is the last active one. The tenant's active keys are locked first, so
+   * two concurrent revocations of its last two keys cannot both succeed.
+   */
+  async revokeUnlessLast(tenantId: string, id: string): Promise<RevokeOutcome> {
+    if (!isUuid(id)) return { outcome: 'not_found' };
+    requireTenant(tenantId);
+    return this.db.transaction(async (em) => {
+      const active: Array<{ id: string }> = await em.query(`SELECT id FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL ORDER BY id FOR UPDATE`, [tenantId]);
+      const key = await em.getRepository(ApiKey).findOne({ where: { tenantId, id } });
+      if (!key) return { outcome: 'not_found' as const };
+      if (key.revokedAt) return { outcome: 'already_revoked' as const, key };
+      if (active.length <= 1) return { outcome: 'last_active_key' as const, key };
+      await em.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      return { outcome: 'revoked' as const, key: (await em.getRepository(ApiKey).findOne({ where: { tenantId, id } }))! };
+    });
   }
 }

@@ -1,0 +1,14 @@
+import { Transform } from 'class-transformer';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_EVENT_TYPE_KEY_LENGTH } from '../../event-types/event-type-key.rules';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../event-data.rules';
+
+/** Size (413), nesting and the event type's schema are checked in EventsService, in that order. */
+export class PublishEventDto {
+  /** The event type's key (`order.created`), not its id. */
+  @IsString() @MinLength(1) @MaxLength(MAX_EVENT_TYPE_KEY_LENGTH) event_type: string;
+  /** Kept as parsed: class-transformer would rebuild the whole tree (up to 256 KiB) for nothing. */
+  @Transform(({ obj }) => obj.data) @IsDefined() @IsObject({ message: 'data must be a JSON object' }) data: Record<string, unknown>;
+  @IsOptional() @IsInt({ message: 'user_id must be an integer' }) @Min(1) @Max(2147483647) user_id?: number;
+  @IsOptional() @IsString() @MaxLength(MAX_IDEMPOTENCY_KEY_LENGTH) idempotency_key?: string;
+}
