@@ -50,6 +50,8 @@ export class Platform {
       RETRY_JITTER: '0',
       DELIVERY_TIMEOUT_MS: '3000',
       OUTBOX_SWEEP_INTERVAL_MS: '500',
+      // Functional suites make hundreds of requests per tenant; the limit itself is tested in test/faults.
+      RATE_LIMIT_PER_MINUTE: '100000',
       ADMIN_TOKEN,
       BULL_BOARD_USER: 'ops',
       BULL_BOARD_PASSWORD: 'board-password',

@@ -8,10 +8,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { RateLimitInterceptor } from './common/rate-limit.interceptor';
 import { createValidationPipe } from './common/validation.pipe';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { ErrorLogsModule } from './error-logs/error-logs.module';
 import { EventTypesModule } from './event-types/event-types.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
@@ -35,6 +38,8 @@ export class AppModule {
         MetricsModule,
         TenantsModule,
         EventTypesModule,
+        EventsModule,
+        ApiKeysModule,
         WebhooksModule,
         UploadsModule,
         DeliveriesModule,
@@ -43,6 +48,7 @@ export class AppModule {
       providers: [
         ApiKeyGuard,
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

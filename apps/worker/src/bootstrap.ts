@@ -4,9 +4,10 @@ import { AppConfig } from '@hookline/config';
 import { nestLogLevels } from '../../api/src/bootstrap';
 import { WorkerModule } from './worker.module';
 
-/** The worker is an application context: no HTTP server, only the Bull processor and the outbox sweeper. */
+/**
+ * The worker is an application context: no HTTP server, only the Bull processor, the outbox sweeper and the retention
+ * job. Signals are main.ts's (exitOnSignal): Nest's own shutdown hooks would re-raise the signal, not exit 0.
+ */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogLevels(config.logLevel), abortOnError: false });
-  app.enableShutdownHooks();
-  return app;
+  return NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogLevels(config.logLevel), abortOnError: false });
 }

@@ -2,21 +2,23 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG, ConfigModule } from '@hookline/config';
 import { DbModule } from '@hookline/db';
-import { DeliveryRunner, HttpSender } from '@hookline/delivery';
+import { DeliveryRunner, EndpointLimiter, HttpSender } from '@hookline/delivery';
 import { bullQueueOptions, DELIVERY_BACKOFF, DELIVERY_QUEUE } from '@hookline/queue';
 import { SigningModule } from '@hookline/signing';
 import { DeliveryProcessor, RetryLaterError } from './delivery.processor';
 import { OutboxSweeper } from './outbox.sweeper';
+import { RetentionJob } from './retention.job';
 
 /** Bull settings: the backoff honours the delay each failed attempt computed for itself. */
-export function workerQueueSettings() {
+export function workerQueueSettings(config: Pick<AppConfig, 'workerLockMs' | 'workerStalledIntervalMs'>) {
   return {
     backoffStrategies: {
       [DELIVERY_BACKOFF]: (_attemptsMade: number, error: Error) => (error instanceof RetryLaterError ? error.delayMs : 5000),
     },
-    // An attempt is bounded by DELIVERY_TIMEOUT_MS; the lock outlives it so a live job is never taken as stalled.
-    lockDuration: 60_000,
-    stalledInterval: 15_000,
+    // A live worker renews its lock every lockDuration / 2, so only a dead (or frozen) one loses a job; the stalled
+    // check then hands the job to another worker. Defaults 60 s and 15 s; the fault suite shortens both.
+    lockDuration: config.workerLockMs,
+    stalledInterval: config.workerStalledIntervalMs,
     maxStalledCount: 3,
   };
 }
@@ -30,7 +32,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-worker', poolSize: 20 }),
         SigningModule.forRoot(config.encryptionKeys),
-        BullModule.forRoot(bullQueueOptions(config.redisUrl, config.queuePrefix, { settings: workerQueueSettings() })),
+        BullModule.forRoot(bullQueueOptions(config.redisUrl, config.queuePrefix, { settings: workerQueueSettings(config) })),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }),
       ],
       providers: [
@@ -40,9 +42,11 @@ export class WorkerModule {
           useFactory: (c: AppConfig) =>
             new HttpSender({ policy: { allowPrivate: c.allowPrivateTargets, allowedCidrs: c.allowedPrivateCidrs }, timeoutMs: c.deliveryTimeoutMs }),
         },
+        { provide: EndpointLimiter, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new EndpointLimiter(c.maxInFlightPerEndpoint) },
         DeliveryRunner,
         DeliveryProcessor,
         OutboxSweeper,
+        RetentionJob,
       ],
     };
   }

@@ -26,6 +26,17 @@ describe('loadConfig', () => {
     expect(message).toContain('ALLOW_PRIVATE_TARGETS');
   });
 
+  it('bounds load and keeps data for a month by default, and names a bad fault-tolerance setting', () => {
+    const config = loadConfig({});
+    expect(config.rateLimitPerMinute).toBe(600);
+    expect(config.maxInFlightPerEndpoint).toBe(10);
+    expect(config.retentionDays).toBe(30);
+    expect([config.workerLockMs, config.workerStalledIntervalMs]).toEqual([60_000, 15_000]);
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ MAX_IN_FLIGHT_PER_ENDPOINT: 'ten' })).toThrow(/MAX_IN_FLIGHT_PER_ENDPOINT/);
+    expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
+  });
+
   it('requires a real encryption key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required/);
     expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);

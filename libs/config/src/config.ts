@@ -25,6 +25,18 @@ export interface AppConfig {
   bullBoardPassword: string | null;
   secretRotationGraceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Requests per tenant per minute on the tenant API, counted in Redis across API replicas. */
+  rateLimitPerMinute: number;
+  /** Attempts one worker runs at once against one endpoint origin; more wait (deferred, not blocking a slot). */
+  maxInFlightPerEndpoint: number;
+  /** Terminal deliveries, their attempts, events, uploads and error logs older than this are deleted daily. */
+  retentionDays: number;
+  /** Bull job lock and stalled-job check: how soon a job of a dead worker is handed to another. */
+  workerLockMs: number;
+  workerStalledIntervalMs: number;
+  /** How long a stopping worker waits for in-flight attempts before it exits anyway. */
+  workerShutdownTimeoutMs: number;
+  inspectorPort: number;
 }
 
 /** The first key encrypts; every key decrypts values written under its id. */
@@ -160,6 +172,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bullBoardPassword,
     secretRotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),
     logLevel: logLevel as AppConfig['logLevel'],
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1),
+    maxInFlightPerEndpoint: int('MAX_IN_FLIGHT_PER_ENDPOINT', 10, 1, 10_000),
+    retentionDays: int('RETENTION_DAYS', 30, 1, 36_500),
+    workerLockMs: int('WORKER_LOCK_MS', 60_000, 1000),
+    workerStalledIntervalMs: int('WORKER_STALLED_INTERVAL_MS', 15_000, 500),
+    workerShutdownTimeoutMs: int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
+    inspectorPort: int('INSPECTOR_PORT', 8090, 0, 65535),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -5,6 +5,7 @@ import * as repositories from './repositories';
 
 const REPOSITORIES = [
   repositories.ApiKeysRepository,
+  repositories.AttemptJournalRepository,
   repositories.DeliveriesRepository,
   repositories.ErrorLogsRepository,
   repositories.MetricsRepository,
@@ -12,6 +13,7 @@ const REPOSITORIES = [
   repositories.EventsRepository,
   repositories.OutboxRepository,
   repositories.OutboxSweepRepository,
+  repositories.RetentionRepository,
   repositories.TenantsRepository,
   repositories.UploadsRepository,
   repositories.WebhooksRepository,

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, APP_VERSION, AppConfig } from '@hookline/config';
-import { AttemptResult, DeliveriesRepository, DeliveryWork } from '@hookline/db';
+import { AttemptJournalRepository, AttemptResult, DeliveriesRepository, DeliveryWork } from '@hookline/db';
 import { Cipher, signedHeaders } from '@hookline/signing';
 import { parseRetryAfter, retryDelay } from './backoff';
 import { buildBody } from './body';
+import { EndpointLimiter } from './endpoint-limiter';
 import { mergeOutboundHeaders } from './header-rules';
 import { HttpSender, SendResult } from './http-sender';
 
@@ -24,11 +25,13 @@ export type AttemptOutcome =
   | { kind: 'retry'; attempt: number; delayMs: number; error: string }
   | { kind: 'failed'; attempt: number; error: string; reason: string }
   /** Nothing was sent: the delivery is already terminal or gone, or its endpoint is disabled or deleted. */
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** Nothing was sent or recorded: the endpoint already has MAX_IN_FLIGHT_PER_ENDPOINT attempts running here. */
+  | { kind: 'deferred'; reason: string };
 
 /** A delivery's one attempt: load → build body → sign → send → record → decide. */
 @Injectable()
-export class DeliveryRunner implements OnModuleDestroy {
+export class DeliveryRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryRunner.name);
 
   constructor(
@@ -36,6 +39,8 @@ export class DeliveryRunner implements OnModuleDestroy {
     private readonly cipher: Cipher,
     private readonly sender: HttpSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly journal: AttemptJournalRepository,
+    private readonly limiter: EndpointLimiter,
   ) {}
 
   async attempt(job: AttemptJob): Promise<AttemptOutcome> {
@@ -50,12 +55,22 @@ export class DeliveryRunner implements OnModuleDestroy {
       return { kind: 'skipped', reason };
     }
 
-    // Serialised once: these exact bytes are signed and sent.
-    const body = buildBody({ id: work.eventId, typeKey: work.eventTypeKey, createdAt: new Date(work.eventCreatedAt), data: work.eventData }, work.customPayload);
-    const signature = signedHeaders(this.activeSecrets(work), work.deliveryId, body);
-    const custom = work.customHeadersEnc ? this.cipher.decryptJson<Record<string, string>>(work.customHeadersEnc) : {};
-    const headers = mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature });
-    const sent = await this.sender.send(work.url, headers, body);
+    const release = this.limiter.tryAcquire(work.url);
+    if (!release) return { kind: 'deferred', reason: 'endpoint_busy' };
+    let sent: SendResult;
+    try {
+      // Written before the request leaves: if this attempt never records its outcome, the next one logs it as interrupted.
+      if (job.trigger === 'scheduled') await this.journal.begin(work.tenantId, work.deliveryId, work.url);
+      // Serialised once: these exact bytes are signed and sent.
+      const body = buildBody({ id: work.eventId, typeKey: work.eventTypeKey, createdAt: new Date(work.eventCreatedAt), data: work.eventData }, work.customPayload);
+      const signature = signedHeaders(this.activeSecrets(work), work.deliveryId, body);
+      const custom = work.customHeadersEnc ? this.cipher.decryptJson<Record<string, string>>(work.customHeadersEnc) : {};
+      const headers = mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature });
+      sent = await this.sender.send(work.url, headers, body);
+    } finally {
+      release();
+    }
+    // A failure to record throws: the job retries and the receiver deduplicates on webhook-id; never a success unrecorded.
     return this.record(job, work, sent);
   }
 
@@ -113,7 +128,8 @@ export class DeliveryRunner implements OnModuleDestroy {
     return secrets;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the worker has drained (its processor stops in onModuleDestroy), so no attempt loses its connection. */
+  async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
 }

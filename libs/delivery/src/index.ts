@@ -2,6 +2,7 @@ export { AddressPolicy, blockedReason, literalHost, normaliseIp } from './addres
 export { maxAttempts, parseRetryAfter, retryDelay } from './backoff';
 export { buildBody, EventForBody } from './body';
 export { AttemptJob, AttemptOutcome, DeliveryRunner, USER_AGENT } from './delivery-runner';
+export { EndpointLimiter, endpointKey } from './endpoint-limiter';
 export { checkCustomHeaders, isCredentialHeader, maskHeaders, mergeOutboundHeaders, RuleViolation } from './header-rules';
 export { HttpSender, SendResult } from './http-sender';
 export { checkCustomPayload } from './payload-rules';

@@ -3,6 +3,8 @@ import type { Queue } from 'bull';
 import { DELIVER_JOB, DeliveryJobPayload, deliveryJobId, deliveryJobOptions, manualJobOptions } from './delivery-job';
 
 const ADD_TIMEOUT_MS = 2000;
+/** ioredis states of a client that has lost Redis and is waiting to retry: an add now would only wait out the timeout. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
 
 /**
  * Queues committed deliveries. Never throws: a delivery that could not be queued stays `pending` in PostgreSQL and
@@ -49,6 +51,10 @@ export class DeliveryEnqueuer {
   private async add(bulk: Array<{ name: string; data: DeliveryJobPayload; opts: ReturnType<typeof deliveryJobOptions> }>): Promise<string[]> {
     if (bulk.length === 0) return [];
     const jobs = bulk.map((entry) => entry.data);
+    if (DISCONNECTED.has(this.queue.client.status)) {
+      this.logger.warn(`Left ${jobs.length} deliveries for the outbox sweeper: Redis is unreachable`);
+      return [];
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -1,4 +1,5 @@
 export { ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
+export { AttemptJournalRepository, INTERRUPTED_ATTEMPT_ERROR } from './attempt-journal.repository';
 export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
 export { ErrorLogsRepository } from './error-logs.repository';
 export { EventTypeChanges, EventTypesRepository, NewEventType } from './event-types.repository';
@@ -10,3 +11,4 @@ export { isUuid, requireTenant } from './tenant-scope';
 export { MetricsRepository } from './metrics.repository';
 export { UploadsRepository } from './uploads.repository';
 export { WebhookFilter, WebhooksRepository } from './webhooks.repository';
+export { RetentionRepository } from './retention.repository';

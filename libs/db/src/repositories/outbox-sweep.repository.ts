@@ -28,15 +28,20 @@ export class OutboxSweepRepository {
     });
   }
 
-  /** Due deliveries after `after`, in (next_attempt_at, id) order so successive sweeps walk the whole backlog. */
-  async due(graceMs: number, limit: number, after: SweepPosition | null): Promise<DueDelivery[]> {
+  /**
+   * Due deliveries after `after`, in (next_attempt_at, id) order so successive sweeps walk the whole backlog. A delivery
+   * whose attempt started less than `inFlightMs` ago and has not recorded its outcome may still be in flight (even if
+   * Redis lost its job), so it is left out until the attempt records or the window has passed.
+   */
+  async due(graceMs: number, limit: number, after: SweepPosition | null, inFlightMs: number): Promise<DueDelivery[]> {
     const rows: Array<{ id: string; tenant_id: string; next_attempt_at: Date }> = await this.db.query(
       `SELECT id, tenant_id, next_attempt_at FROM deliveries
         WHERE status IN ('pending', 'queued') AND next_attempt_at <= now() - ($1::int * interval '1 millisecond')
           AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2::timestamptz, $3::uuid))
+          AND NOT (started_attempt > attempt_count AND attempt_started_at > now() - ($5::int * interval '1 millisecond'))
         ORDER BY next_attempt_at, id
         LIMIT $4`,
-      [graceMs, after?.at ?? null, after?.id ?? null, limit],
+      [graceMs, after?.at ?? null, after?.id ?? null, limit, inFlightMs],
     );
     return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, nextAttemptAt: row.next_attempt_at }));
   }
