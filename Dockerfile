@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+# One image recipe for every Hookline app; pick the app with --target (api, worker, inspector).
+#   docker build --target api -t hookline-api .
+# docker-compose.yml builds all three; the migrate service runs the CLI from the api image.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: every dependency, then compile TypeScript to dist/ ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# `npm ci` refuses a lock file written against a registry mirror that lacks other platforms' optional binaries (it
+# then lists them as "Missing ... from lock file"); `npm install --no-save` installs the same locked versions instead.
+RUN npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+COPY migrations ./migrations
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled code only, run as the unprivileged `node` user ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-save --no-audit --no-fund) && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# UPLOAD_DIR defaults to ./uploads; a volume mounted here inherits this ownership.
+RUN mkdir -p /app/uploads && chown node:node /app/uploads
+USER node
+
+# ---- worker: Bull processor and outbox sweeper, no HTTP port ----
+FROM runtime AS worker
+# The worker serves nothing, so healthy means its process (PID 1 of the container) is still there.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "process.kill(1, 0)"]
+CMD ["node", "dist/apps/worker/src/main.js"]
+
+# ---- inspector: the local webhook receiver for development (no database) ----
+FROM runtime AS inspector
+# A development tool: development mode spares it the production-only settings that it never uses.
+ENV NODE_ENV=development
+EXPOSE 8090
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.INSPECTOR_PORT || 8090) + '/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/apps/inspector/src/main.js"]
+
+# ---- api (last, so a plain `docker build .` gives the API) ----
+FROM runtime AS api
+EXPOSE 8081
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8081) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/apps/api/src/main.js"]
