@@ -1,0 +1,64 @@
+import { BenchContext, Void } from '../context';
+import { cloneWebhooks, createTenant, registerWebhook } from '../fixtures';
+import { Ledger, ledgerProblem, takeLedger } from '../ledger';
+import { Publisher } from '../publisher';
+import { Stack } from '../stack';
+import { awaitDeliveries, deliveryTimeoutMs, ensureWorker } from './worker-control';
+
+export interface EndToEndRun {
+  /** Deliveries per second, from the first publish to the last arrival. */
+  rate: number;
+  deliveries: number;
+  publishMs: number;
+  totalMs: number;
+  ledger: Ledger;
+}
+
+/** 3. N events through POST /v1/events, one subscribed webhook, `inFlight` publishes at a time, worker running. */
+export async function endToEndRun(ctx: BenchContext, stack: Stack, run: number): Promise<EndToEndRun> {
+  const { receiver, options } = ctx;
+  await ensureWorker(ctx, stack);
+  await receiver.reset();
+  const count = options.n;
+  const path = `/e2e/${run}`;
+  const tenant = await createTenant(stack, `bench-e2e-${run}`);
+  await registerWebhook(stack, tenant, receiver.url(path));
+  const publisher = new Publisher(stack.apiUrl, tenant.apiKey, options.inFlight);
+  try {
+    const totals = await publisher.publishMany(count, options.inFlight);
+    if (totals.failed > 0) throw new Void(`${totals.failed} of ${count} publishes failed (first: ${totals.firstError})`);
+    const received = await awaitDeliveries(ctx, stack, path, count, deliveryTimeoutMs(count));
+    const ledger = await takeLedger(stack, tenant.id, received);
+    const problem = ledgerProblem(ledger, count);
+    if (problem) throw new Void(problem);
+    const totalMs = received.lastAt - totals.startedAt;
+    return { rate: count / (totalMs / 1000), deliveries: count, publishMs: totals.endedAt - totals.startedAt, totalMs, ledger };
+  } finally {
+    await publisher.close();
+  }
+}
+
+/** 3b. One event, `fanoutWebhooks` webhooks subscribed to its type: deliveries per second from publish to last arrival. */
+export async function fanOutRun(ctx: BenchContext, stack: Stack, run: number): Promise<EndToEndRun> {
+  const { receiver, options } = ctx;
+  await ensureWorker(ctx, stack);
+  await receiver.reset();
+  const count = options.fanoutWebhooks;
+  const path = `/fanout/${run}`;
+  const tenant = await createTenant(stack, `bench-fanout-${run}`);
+  const webhook = await registerWebhook(stack, tenant, receiver.url(path));
+  await cloneWebhooks(stack, tenant, webhook, count - 1);
+  const publisher = new Publisher(stack.apiUrl, tenant.apiKey, 1);
+  try {
+    const published = await publisher.publish(0);
+    if (published.status !== 202) throw new Void(`the publish answered ${published.error}`);
+    const received = await awaitDeliveries(ctx, stack, path, count, deliveryTimeoutMs(count));
+    const ledger = await takeLedger(stack, tenant.id, received);
+    const problem = ledgerProblem(ledger, count);
+    if (problem) throw new Void(problem);
+    const totalMs = received.lastAt - published.sentAt;
+    return { rate: count / (totalMs / 1000), deliveries: count, publishMs: published.answeredAt - published.sentAt, totalMs, ledger };
+  } finally {
+    await publisher.close();
+  }
+}
