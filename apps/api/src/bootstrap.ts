@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { mountBullBoard } from './bull-board';
+import { mountOpenApi } from './openapi/openapi.document';
 import { ApiError } from './common/api-error';
 
 export function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] | false {
@@ -27,6 +28,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.use(urlencoded({ extended: false, limit: '64kb' }));
   app.use(bodyParserErrors);
   mountBullBoard(app, config);
+  mountOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

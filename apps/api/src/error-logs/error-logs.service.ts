@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorLog, ErrorLogsRepository, Page } from '@hookline/db';
 import { IsOptional, IsUUID } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, PageQuery } from '../common/pagination.dto';
 
 export class ErrorLogsQuery extends PageQuery {
-  @IsOptional() @IsUUID() webhook_id?: string;
-  @IsOptional() @IsUUID() delivery_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() webhook_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() delivery_id?: string;
 }
 
 export interface ErrorLogView {

@@ -1,17 +1,29 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { ResponseMessage } from '../common/envelope';
 import { Tenant, TenantContext } from '../common/tenant';
+import { ApiTenantAuth } from '../openapi/api-auth.decorator';
+import { ApiEnvelope } from '../openapi/api-envelope.decorator';
+import { ApiErrors, BODY_ERRORS } from '../openapi/api-errors.decorator';
 import { PublishEventDto } from './dto/publish-event.dto';
 import { EventsService, PublishedEventView } from './events.service';
+import { PublishedEventModel } from './published-event.schema';
 
+@ApiTags('events')
+@ApiTenantAuth()
 @Controller('v1/events')
 @UseGuards(ApiKeyGuard)
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   /** 202 for a new event; 200 and `Idempotent-Replayed: true` when the idempotency key named an earlier one. */
+  @ApiEnvelope(PublishedEventModel, { status: 200, description: 'Replayed: the idempotency key named an earlier event (`Idempotent-Replayed: true`); nothing was created' })
+  @ApiEnvelope(PublishedEventModel)
+  @ApiOperation({ summary: 'Publish an event: one delivery per enabled webhook subscribed to its type (and user_id, when given)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as `idempotency_key` in the body' })
+  @ApiErrors(...BODY_ERRORS)
   @Post()
   @HttpCode(202)
   @ResponseMessage('Event accepted')

@@ -1,18 +1,32 @@
 import { Controller, Get, HttpCode, Param, Post, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { RequestId } from '../common/request-id';
 import { Tenant, TenantContext } from '../common/tenant';
+import { ApiTenantAuth } from '../openapi/api-auth.decorator';
+import { ApiEnvelope } from '../openapi/api-envelope.decorator';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { StoredFile } from './streaming-disk.storage';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadResult, UploadsService, UploadView } from './uploads.service';
+import { UploadFileBody } from './dto/upload-file.schema';
+import { UploadModel } from './upload.schema';
+import { UploadResultModel } from './upload-result.schema';
 
+@ApiTags('uploads')
+@ApiTenantAuth()
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   /** The reference design's upload endpoint, kept path for path. */
+  @ApiEnvelope(UploadResultModel)
+  @ApiOperation({ summary: 'Upload a file: records it, a file.uploaded event and a delivery to this webhook' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadFileBody })
+  @ApiErrors([400, 'file_missing: no file in the field `file`'], 404, [409, 'webhook_disabled: enable the webhook first'], [413, 'The file is over MAX_UPLOAD_BYTES; nothing is stored'])
   @Post('upload_file/webhook_id/:webhook_id')
   @HttpCode(200)
   @UseGuards(UploadTargetGuard)
@@ -26,6 +40,9 @@ export class UploadsController {
     return this.uploads.accept(tenant.tenantId, webhookId, file, requestId);
   }
 
+  @ApiEnvelope(UploadModel)
+  @ApiOperation({ summary: "An upload's metadata" })
+  @ApiErrors(404)
   @Get('v1/uploads/:id')
   get(@Tenant() tenant: TenantContext, @Param('id') id: string): Promise<UploadView> {
     return this.uploads.get(tenant.tenantId, id);
