@@ -29,11 +29,13 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/uploads && chown node:node /app/uploads
 USER node
 
-# ---- worker: Bull processor and outbox sweeper, no HTTP port ----
+# ---- worker: Bull processor, outbox sweeper, recovery probe; GET /metrics and GET /health on WORKER_METRICS_PORT ----
 FROM runtime AS worker
-# The worker serves nothing, so healthy means its process (PID 1 of the container) is still there.
+EXPOSE 9091
+# Healthy: /health answers 200 (it answers 503 while the worker drains). WORKER_METRICS_PORT=0 turns the server off;
+# then healthy only means the process (PID 1 of the container) is still there.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "process.kill(1, 0)"]
+  CMD ["node", "-e", "const p = process.env.WORKER_METRICS_PORT || '9091'; if (p === '0') process.kill(1, 0); else fetch('http://127.0.0.1:' + p + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/apps/worker/src/main.js"]
 
 # ---- inspector: the local webhook receiver for development (no database) ----

@@ -20,6 +20,7 @@ export interface Child {
  */
 export class Children {
   private readonly live = new Set<Child>();
+  private started = 0;
 
   constructor(private readonly logDir: string) {
     process.once('exit', () => this.killAllNow());
@@ -31,7 +32,7 @@ export class Children {
     const fd = openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      child = fork(script, args, { env, stdio: ['ignore', fd, fd, 'ipc'], execArgv: [] });
+      child = fork(script, args, { env, stdio: ['ignore', fd, fd, 'ipc'], execArgv: nodeArgs(name, ++this.started) });
     } finally {
       closeSync(fd);
     }
@@ -125,6 +126,16 @@ export function nextMessage<T extends { type: string }>(child: Child, type: stri
     child.process.once('exit', onExit);
     if (child.hasExited()) onExit();
   });
+}
+
+/**
+ * BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is handed to every child: Node refuses --cpu-prof in
+ * NODE_OPTIONS. Each profile is named after its child, so the API's and the worker's are easy to find.
+ */
+function nodeArgs(name: string, seq: number): string[] {
+  const args = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (args.includes('--cpu-prof')) args.push(`--cpu-prof-name=${String(seq).padStart(2, '0')}-${name}.cpuprofile`);
+  return args;
 }
 
 /** The pids of a process and all its descendants (a worker that forks its own processes is measured whole). */

@@ -1,4 +1,5 @@
 import { Platform, Tenant } from './support/platform';
+import { SYSTEM_EVENT_TYPE_KEYS, systemEventTypeEntries } from './support/system-event-types';
 
 const ORDER_SCHEMA = {
   type: 'object',
@@ -124,7 +125,7 @@ describe('event types (/v1/event-types)', () => {
     expect(system).toMatchObject({ system: true, archived: false, schema: null });
 
     const foreign = await platform.request('GET', '/v1/event-types?limit=250', { token: globex.apiKey });
-    expect(foreign.body.data.items.map((item: { key: string }) => item.key).sort()).toEqual(['customer.updated', 'file.uploaded']);
+    expect(foreign.body.data.items.map((item: { key: string }) => item.key).sort()).toEqual(['customer.updated', ...SYSTEM_EVENT_TYPE_KEYS].sort());
   });
 
   it('updates name, description and schema; schema null removes it; updated_at moves on', async () => {
@@ -198,7 +199,7 @@ describe('event types (/v1/event-types)', () => {
     expect(response.status).toBe(200);
     expect(response.body.message).toBe('Successfully !');
     expect(response.body.data).toEqual([
-      { id: expect.any(String), key: 'file.uploaded', name: 'upload file', description: 'Event type for file upload operations' },
+      ...systemEventTypeEntries(),
       { id: expect.any(String), key: 'customer.updated', name: 'customer.updated', description: '' },
     ]);
   });

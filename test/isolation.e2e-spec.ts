@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { Platform, Tenant } from './support/platform';
 import { Receiver } from './support/receiver';
+import { SYSTEM_EVENT_TYPE_KEYS } from './support/system-event-types';
 
 const TABLES = ['webhooks', 'uploads', 'events', 'deliveries', 'delivery_attempts', 'error_logs'];
 
@@ -117,10 +118,10 @@ describe('tenant isolation', () => {
 
   it("does not show A's tenant-defined event types to B", async () => {
     const forA = await platform.request('GET', '/event_type', { token: a.apiKey });
-    expect(forA.body.data.map((type: { key: string }) => type.key)).toEqual(['file.uploaded', 'invoice.paid']);
+    expect(forA.body.data.map((type: { key: string }) => type.key)).toEqual([...SYSTEM_EVENT_TYPE_KEYS, 'invoice.paid']);
     const forB = await platform.request('GET', '/event_type', { token: b.apiKey });
     expect(forB.status).toBe(200);
-    expect(forB.body.data.map((type: { key: string }) => type.key)).toEqual(['file.uploaded']);
+    expect(forB.body.data.map((type: { key: string }) => type.key)).toEqual(SYSTEM_EVENT_TYPE_KEYS);
 
     // Nor can B subscribe to it: an event type B cannot see is a validation failure, and nothing is written.
     const before = await platform.count('webhooks');

@@ -1,5 +1,6 @@
 import { Platform, Tenant } from './support/platform';
 import { Receiver, verifySignature } from './support/receiver';
+import { systemEventTypeEntries } from './support/system-event-types';
 
 /** The reference design's curl walkthrough, through the real API, PostgreSQL, Redis, worker and a local receiver. */
 describe('walkthrough: register a webhook, upload a file, receive a signed POST', () => {
@@ -18,13 +19,11 @@ describe('walkthrough: register a webhook, upload a file, receive a signed POST'
     await receiver?.close();
   });
 
-  it('lists the system event type', async () => {
+  it('lists the system event types: file.uploaded and the operational events', async () => {
     const response = await platform.request('GET', '/event_type', { token: tenant.apiKey });
     expect(response.status).toBe(200);
     expect(response.body.error).toBe(false);
-    expect(response.body.data).toEqual([
-      { id: expect.any(String), key: 'file.uploaded', name: 'upload file', description: 'Event type for file upload operations' },
-    ]);
+    expect(response.body.data).toEqual(systemEventTypeEntries());
   });
 
   it('delivers the upload, signed, with custom headers and payload', async () => {

@@ -29,8 +29,11 @@ describe('faults: Redis loses its jobs or goes away', () => {
   it('FLUSHDB with 50 deliveries queued: the sweeper re-queues every one and all are delivered once', async () => {
     const webhookId = await stack.registerWebhook(tenant, receiver.url('/flushed'));
     const sent = await stack.uploadMany(tenant, webhookId, 50, 10);
-    const queued = await stack.db.query(`SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [sent]);
-    expect(queued).toHaveLength(50);
+    // The API answers after the commit and relays jobs to Redis right after; wait until all 50 are in the queue.
+    const queuedCount = async () =>
+      (await stack.db.query(`SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [sent])).length;
+    await waitUntil('all 50 queued in Redis', async () => (await queuedCount()) === 50, 10_000, 50);
+    expect(await queuedCount()).toBe(50);
     await stack.flushRedis();
 
     const worker = await stack.startWorker();

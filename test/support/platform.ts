@@ -52,6 +52,8 @@ export class Platform {
       OUTBOX_SWEEP_INTERVAL_MS: '500',
       // Functional suites make hundreds of requests per tenant; the limit itself is tested in test/faults.
       RATE_LIMIT_PER_MINUTE: '100000',
+      // Suites run side by side: none binds the worker's fixed metrics port unless it asks for one.
+      WORKER_METRICS_PORT: '0',
       ADMIN_TOKEN,
       BULL_BOARD_USER: 'ops',
       BULL_BOARD_PASSWORD: 'board-password',

@@ -1,13 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@hookline/config';
-import { nestLogLevels } from '../../api/src/bootstrap';
+import { createWorkerLog, PinoNestLogger } from './worker-log';
 import { WorkerModule } from './worker.module';
 
 /**
- * The worker is an application context: no HTTP server, only the Bull processor, the outbox sweeper and the retention
- * job. Signals are main.ts's (exitOnSignal): Nest's own shutdown hooks would re-raise the signal, not exit 0.
+ * The worker is an application context: the Bull processor, the outbox sweeper, the retention job, the recovery probe
+ * and a tiny metrics/health server (WORKER_METRICS_PORT). Every line it logs, Nest's own included, is pino JSON.
+ * Signals are main.ts's (exitOnSignal): Nest's own shutdown hooks would re-raise the signal, not exit 0.
  */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: nestLogLevels(config.logLevel), abortOnError: false });
+  const log = createWorkerLog(config.logLevel);
+  return NestFactory.createApplicationContext(WorkerModule.forRoot(config, log), { logger: new PinoNestLogger(log), abortOnError: false });
 }

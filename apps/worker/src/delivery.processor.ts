@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { DeliveryRunner } from '@hookline/delivery';
 import { DELIVER_JOB, DELIVERY_QUEUE, DeliveryJobPayload } from '@hookline/queue';
 import type { Job, Queue } from 'bull';
+import { AttemptObserver } from './attempt.observer';
 
 /** Carries the delay the failed attempt chose (schedule, jitter, Retry-After) to Bull's backoff strategy. */
 export class RetryLaterError extends Error {
@@ -33,6 +34,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
     private readonly runner: DeliveryRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly observer: AttemptObserver,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,6 +66,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   async handle(job: Job<DeliveryJobPayload>): Promise<string> {
     const { deliveryId, tenantId, trigger = 'scheduled' } = job.data;
     const outcome = await this.runner.attempt({ deliveryId, tenantId, trigger, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+    // Metrics, the attempt's log line and operational events, once the attempt is recorded; never throws.
+    await this.observer.afterAttempt(job.data, outcome);
     switch (outcome.kind) {
       case 'succeeded':
         return `delivered on attempt ${outcome.attempt} (HTTP ${outcome.statusCode})`;
@@ -78,7 +82,6 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
       case 'retry':
         throw new RetryLaterError(`attempt ${outcome.attempt} failed: ${outcome.error}`, outcome.delayMs);
       case 'failed':
-        this.logger.warn(`Delivery ${deliveryId} failed for good after attempt ${outcome.attempt}: ${outcome.error}`);
         // Bull would otherwise retry a delivery that ended early (410 Gone); it shows as failed in Bull Board.
         await job.discard();
         throw new Error(`failed (${outcome.reason}) after attempt ${outcome.attempt}: ${outcome.error}`);

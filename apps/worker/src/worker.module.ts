@@ -1,13 +1,22 @@
-import { BullModule } from '@nestjs/bull';
+import { BullModule, getQueueToken } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG, ConfigModule } from '@hookline/config';
-import { DbModule } from '@hookline/db';
-import { DeliveryRunner, EndpointLimiter, HttpSender } from '@hookline/delivery';
+import { DbModule, MetricsRepository } from '@hookline/db';
+import { AttemptStore, DeliveryRunner, EndpointLimiter, HttpSender } from '@hookline/delivery';
+import { createRegistry, DeliveryMetrics, registerPlatformGauges } from '@hookline/observability';
 import { bullQueueOptions, DELIVERY_BACKOFF, DELIVERY_QUEUE } from '@hookline/queue';
 import { SigningModule } from '@hookline/signing';
+import type { Queue } from 'bull';
+import type { Logger as Pino } from 'pino';
+import { Registry } from 'prom-client';
+import { AttemptObserver } from './attempt.observer';
 import { DeliveryProcessor, RetryLaterError } from './delivery.processor';
+import { MetricsServer } from './metrics-server';
+import { OperationalEvents } from './operational-events';
 import { OutboxSweeper } from './outbox.sweeper';
+import { RecoveryProbeJob } from './recovery-probe.job';
 import { RetentionJob } from './retention.job';
+import { createWorkerLog, WORKER_LOG } from './worker-log';
 
 /** Bull settings: the backoff honours the delay each failed attempt computed for itself. */
 export function workerQueueSettings(config: Pick<AppConfig, 'workerLockMs' | 'workerStalledIntervalMs'>) {
@@ -25,7 +34,7 @@ export function workerQueueSettings(config: Pick<AppConfig, 'workerLockMs' | 'wo
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, log: Pino = createWorkerLog(config.logLevel)): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -43,10 +52,33 @@ export class WorkerModule {
             new HttpSender({ policy: { allowPrivate: c.allowPrivateTargets, allowedCidrs: c.allowedPrivateCidrs }, timeoutMs: c.deliveryTimeoutMs }),
         },
         { provide: EndpointLimiter, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new EndpointLimiter(c.maxInFlightPerEndpoint) },
+        AttemptStore,
         DeliveryRunner,
         DeliveryProcessor,
         OutboxSweeper,
         RetentionJob,
+        { provide: WORKER_LOG, useValue: log },
+        {
+          provide: Registry,
+          inject: [getQueueToken(DELIVERY_QUEUE), MetricsRepository],
+          useFactory: (queue: Queue, metrics: MetricsRepository) => {
+            const registry = createRegistry('worker');
+            registerPlatformGauges(registry, {
+              queueCounts: async () => {
+                const counts = await queue.getJobCounts();
+                return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed };
+              },
+              outboxBacklog: () => metrics.outboxBacklog(),
+              disabledEndpoints: () => metrics.disabledEndpoints(),
+            });
+            return registry;
+          },
+        },
+        { provide: DeliveryMetrics, inject: [Registry], useFactory: (registry: Registry) => new DeliveryMetrics(registry) },
+        MetricsServer,
+        OperationalEvents,
+        AttemptObserver,
+        RecoveryProbeJob,
       ],
     };
   }

@@ -37,6 +37,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
   });
 
+  it('serves worker metrics on 9091 and probes disabled endpoints hourly, replaying 3 days, by default', () => {
+    const config = loadConfig({});
+    expect([config.workerMetricsPort, config.recoveryProbeIntervalMs, config.recoveryReplayWindowMs]).toEqual([9091, 3_600_000, 259_200_000]);
+    expect(loadConfig({ WORKER_METRICS_PORT: '0', RECOVERY_PROBE_INTERVAL: '1s', RECOVERY_REPLAY_WINDOW: '12h' })).toMatchObject({
+      workerMetricsPort: 0,
+      recoveryProbeIntervalMs: 1000,
+      recoveryReplayWindowMs: 43_200_000,
+    });
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+    expect(() => loadConfig({ RECOVERY_PROBE_INTERVAL: '10ms' })).toThrow(/RECOVERY_PROBE_INTERVAL must be at least 1s/);
+    expect(() => loadConfig({ RECOVERY_REPLAY_WINDOW: 'soon' })).toThrow(/RECOVERY_REPLAY_WINDOW/);
+  });
+
   it('requires a real encryption key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required/);
     expect(() => loadConfig({ ENCRYPTION_KEY: 'short' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);

@@ -12,6 +12,8 @@ export interface AppConfig {
   maxUploadBytes: number;
   maxEventBytes: number;
   workerConcurrency: number;
+  /** Worker processes `npm run start:worker` runs (node:cluster); each has WORKER_CONCURRENCY slots. */
+  workerProcesses: number;
   deliveryTimeoutMs: number;
   retrySchedule: number[];
   retryJitter: number;
@@ -37,6 +39,12 @@ export interface AppConfig {
   /** How long a stopping worker waits for in-flight attempts before it exits anyway. */
   workerShutdownTimeoutMs: number;
   inspectorPort: number;
+  /** The worker's own HTTP port for GET /metrics and GET /health; 0 turns it off. */
+  workerMetricsPort: number;
+  /** How often a webhook the platform disabled is probed with a signed `webhook.probe`; the first 2xx re-enables it. */
+  recoveryProbeIntervalMs: number;
+  /** On recovery, deliveries the endpoint missed while disabled are replayed if created at most this long ago. */
+  recoveryReplayWindowMs: number;
 }
 
 /** The first key encrypts; every key decrypts values written under its id. */
@@ -149,6 +157,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   let bullBoardPassword = env.BULL_BOARD_PASSWORD || null;
   if (bullBoardPassword === null && !production) bullBoardPassword = 'hookline';
 
+  const recoveryProbeIntervalMs = duration('RECOVERY_PROBE_INTERVAL', '1h');
+  if (recoveryProbeIntervalMs < 1000) problems.push(`RECOVERY_PROBE_INTERVAL must be at least 1s (got "${env.RECOVERY_PROBE_INTERVAL}")`);
+
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 8081, 0, 65535),
@@ -159,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 25 * 1024 * 1024, 1),
     maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 1024),
     workerConcurrency: int('WORKER_CONCURRENCY', 50, 1, 10_000),
+    workerProcesses: int('WORKER_PROCESSES', 1, 1, 64),
     deliveryTimeoutMs: int('DELIVERY_TIMEOUT_MS', 15_000, 100, 300_000),
     retrySchedule,
     retryJitter: Number.isFinite(retryJitter) ? retryJitter : 0.2,
@@ -179,6 +191,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerStalledIntervalMs: int('WORKER_STALLED_INTERVAL_MS', 15_000, 500),
     workerShutdownTimeoutMs: int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
     inspectorPort: int('INSPECTOR_PORT', 8090, 0, 65535),
+    workerMetricsPort: int('WORKER_METRICS_PORT', 9091, 0, 65535),
+    recoveryProbeIntervalMs,
+    recoveryReplayWindowMs: duration('RECOVERY_REPLAY_WINDOW', '3d'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

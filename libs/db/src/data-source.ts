@@ -26,6 +26,9 @@ export function createDataSource({ databaseUrl, poolSize = 20, applicationName =
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       statement_timeout: 30000,
+      // The hot paths' prepared statements (prepared-statement.ts) are planned for their actual arguments each time:
+      // a generic plan cached while a table was still small (a fresh install) would keep scanning it whole once big.
+      options: '-c plan_cache_mode=force_custom_plan',
     },
   });
 }

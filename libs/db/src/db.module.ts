@@ -5,6 +5,7 @@ import * as repositories from './repositories';
 
 const REPOSITORIES = [
   repositories.ApiKeysRepository,
+  repositories.AttemptBatchRepository,
   repositories.AttemptJournalRepository,
   repositories.DeliveriesRepository,
   repositories.ErrorLogsRepository,
@@ -13,6 +14,8 @@ const REPOSITORIES = [
   repositories.EventsRepository,
   repositories.OutboxRepository,
   repositories.OutboxSweepRepository,
+  repositories.OperationalEventsRepository,
+  repositories.RecoveryRepository,
   repositories.RetentionRepository,
   repositories.TenantsRepository,
   repositories.UploadsRepository,

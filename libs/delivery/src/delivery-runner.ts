@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { APP_CONFIG, APP_VERSION, AppConfig } from '@hookline/config';
 import { AttemptJournalRepository, AttemptResult, DeliveriesRepository, DeliveryWork } from '@hookline/db';
 import { Cipher, signedHeaders } from '@hookline/signing';
+import { AttemptStore } from './attempt-store';
 import { parseRetryAfter, retryDelay } from './backoff';
 import { buildBody } from './body';
+import { DecryptionCache } from './decryption-cache';
 import { EndpointLimiter } from './endpoint-limiter';
 import { mergeOutboundHeaders } from './header-rules';
 import { HttpSender, SendResult } from './http-sender';
@@ -20,10 +22,23 @@ export interface AttemptJob {
   maxAttempts: number;
 }
 
+/** What one sent attempt was and did, for the worker's metrics, logs and operational events. */
+export interface AttemptFacts {
+  webhookId: string;
+  /** The event's type: operational events are never raised about deliveries of operational events. */
+  eventTypeKey: string;
+  eventCreatedAt: Date;
+  /** Null when no response arrived. */
+  statusCode: number | null;
+  durationMs: number;
+  /** The endpoint is disabled once this attempt is recorded (by this failure, a 410, or before). */
+  webhookDisabled: boolean;
+}
+
 export type AttemptOutcome =
-  | { kind: 'succeeded'; attempt: number; statusCode: number }
-  | { kind: 'retry'; attempt: number; delayMs: number; error: string }
-  | { kind: 'failed'; attempt: number; error: string; reason: string }
+  | { kind: 'succeeded'; attempt: number; statusCode: number; facts: AttemptFacts }
+  | { kind: 'retry'; attempt: number; delayMs: number; error: string; facts: AttemptFacts }
+  | { kind: 'failed'; attempt: number; error: string; reason: string; facts: AttemptFacts }
   /** Nothing was sent: the delivery is already terminal or gone, or its endpoint is disabled or deleted. */
   | { kind: 'skipped'; reason: string }
   /** Nothing was sent or recorded: the endpoint already has MAX_IN_FLIGHT_PER_ENDPOINT attempts running here. */
@@ -33,18 +48,23 @@ export type AttemptOutcome =
 @Injectable()
 export class DeliveryRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryRunner.name);
+  private readonly secrets: DecryptionCache;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
-    private readonly cipher: Cipher,
+    cipher: Cipher,
     private readonly sender: HttpSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly journal: AttemptJournalRepository,
     private readonly limiter: EndpointLimiter,
-  ) {}
+    private readonly store: AttemptStore,
+  ) {
+    this.secrets = new DecryptionCache(cipher);
+  }
 
   async attempt(job: AttemptJob): Promise<AttemptOutcome> {
-    const work = await this.deliveries.loadWork(job.tenantId, job.deliveryId);
+    // A scheduled attempt that can run is marked started (the attempt journal) by the statement that loads it.
+    const work = await this.store.load(job.tenantId, job.deliveryId, job.trigger === 'scheduled');
     if (!work) return { kind: 'skipped', reason: 'delivery_not_found' };
     if (job.trigger === 'scheduled' && (work.status === 'succeeded' || work.status === 'failed')) {
       return { kind: 'skipped', reason: `already_${work.status}` };
@@ -56,15 +76,20 @@ export class DeliveryRunner implements OnApplicationShutdown {
     }
 
     const release = this.limiter.tryAcquire(work.url);
-    if (!release) return { kind: 'deferred', reason: 'endpoint_busy' };
+    if (!release) {
+      // Nothing goes out now: the mark is taken back, or the next try would log this one as interrupted.
+      if (work.started) await this.store.unmarkStarted(work.deliveryId);
+      return { kind: 'deferred', reason: 'endpoint_busy' };
+    }
     let sent: SendResult;
     try {
       // Written before the request leaves: if this attempt never records its outcome, the next one logs it as interrupted.
-      if (job.trigger === 'scheduled') await this.journal.begin(work.tenantId, work.deliveryId, work.url);
+      // Not marked by the load means the previous start never recorded: begin logs that one as interrupted, then marks.
+      if (job.trigger === 'scheduled' && !work.started) await this.journal.begin(work.tenantId, work.deliveryId, work.url);
       // Serialised once: these exact bytes are signed and sent.
       const body = buildBody({ id: work.eventId, typeKey: work.eventTypeKey, createdAt: new Date(work.eventCreatedAt), data: work.eventData }, work.customPayload);
       const signature = signedHeaders(this.activeSecrets(work), work.deliveryId, body);
-      const custom = work.customHeadersEnc ? this.cipher.decryptJson<Record<string, string>>(work.customHeadersEnc) : {};
+      const custom = work.customHeadersEnc ? (JSON.parse(this.secrets.decrypt(work.customHeadersEnc)) as Record<string, string>) : {};
       const headers = mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature });
       sent = await this.sender.send(work.url, headers, body);
     } finally {
@@ -94,7 +119,7 @@ export class DeliveryRunner implements OnApplicationShutdown {
           })
         : 0;
     const failureReason = result !== 'failed' ? null : gone ? 'gone' : 'exhausted';
-    const recorded = await this.deliveries.recordAttempt({
+    const recorded = await this.store.record({
       tenantId: work.tenantId,
       deliveryId: work.deliveryId,
       webhookId: work.webhookId,
@@ -109,21 +134,30 @@ export class DeliveryRunner implements OnApplicationShutdown {
       failureReason,
       disableReason: gone ? 'endpoint answered 410 Gone' : null,
       disableAfterFailures: this.config.disableAfterFailures,
+      resetFailures: work.consecutiveFailures !== 0,
     });
     if (recorded.webhookDisabled && result === 'failed') {
       this.logger.warn(`Webhook ${work.webhookId} disabled after delivery ${work.deliveryId} failed`);
     }
-    if (result === 'succeeded') return { kind: 'succeeded', attempt: recorded.attempt, statusCode: sent.statusCode! };
-    if (result === 'retry') return { kind: 'retry', attempt: recorded.attempt, delayMs, error: error! };
-    if (result === 'recorded') return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: 'manual_attempt_failed' };
-    return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: failureReason! };
+    const facts: AttemptFacts = {
+      webhookId: work.webhookId,
+      eventTypeKey: work.eventTypeKey,
+      eventCreatedAt: new Date(work.eventCreatedAt),
+      statusCode: sent.statusCode,
+      durationMs: sent.durationMs,
+      webhookDisabled: recorded.webhookDisabled,
+    };
+    if (result === 'succeeded') return { kind: 'succeeded', attempt: recorded.attempt, statusCode: sent.statusCode!, facts };
+    if (result === 'retry') return { kind: 'retry', attempt: recorded.attempt, delayMs, error: error!, facts };
+    if (result === 'recorded') return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: 'manual_attempt_failed', facts };
+    return { kind: 'failed', attempt: recorded.attempt, error: error!, reason: failureReason!, facts };
   }
 
   /** The current secret first; the previous one too while its rotation grace lasts. */
   private activeSecrets(work: DeliveryWork): string[] {
-    const secrets = [this.cipher.decrypt(work.secretEnc)];
+    const secrets = [this.secrets.decrypt(work.secretEnc)];
     if (work.previousSecretEnc && work.previousSecretExpiresAt && new Date(work.previousSecretExpiresAt).getTime() > Date.now()) {
-      secrets.push(this.cipher.decrypt(work.previousSecretEnc));
+      secrets.push(this.secrets.decrypt(work.previousSecretEnc));
     }
     return secrets;
   }

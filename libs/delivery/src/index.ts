@@ -1,7 +1,8 @@
 export { AddressPolicy, blockedReason, literalHost, normaliseIp } from './address-policy';
+export { AttemptStore } from './attempt-store';
 export { maxAttempts, parseRetryAfter, retryDelay } from './backoff';
 export { buildBody, EventForBody } from './body';
-export { AttemptJob, AttemptOutcome, DeliveryRunner, USER_AGENT } from './delivery-runner';
+export { AttemptFacts, AttemptJob, AttemptOutcome, DeliveryRunner, USER_AGENT } from './delivery-runner';
 export { EndpointLimiter, endpointKey } from './endpoint-limiter';
 export { checkCustomHeaders, isCredentialHeader, maskHeaders, mergeOutboundHeaders, RuleViolation } from './header-rules';
 export { HttpSender, SendResult } from './http-sender';

@@ -48,8 +48,11 @@ export function pinoHttpOptions(app: string, level: LogLevel): PinoHttpOptions {
     ...pinoOptions(app, level),
     genReqId: requestIdFor,
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    // The raw request and response go straight to these three-field serializers: pino-http's default wrapping would
+    // first copy every header of every request into an object that is then thrown away.
+    wrapSerializers: false,
     serializers: {
-      req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: request.id, method: request.method, url: request.originalUrl ?? request.url }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
     // Probes and scrapes would drown the log.

@@ -18,6 +18,8 @@ export class DeliveryMetrics {
   readonly attemptDuration: Histogram<'status_class'>;
   readonly endToEnd: Histogram<string>;
   readonly finished: Counter<'outcome'>;
+  readonly probes: Counter<'outcome'>;
+  readonly operationalEvents: Counter<'type'>;
 
   constructor(registry: Registry) {
     this.attempts = new Counter({
@@ -43,6 +45,18 @@ export class DeliveryMetrics {
       name: 'hookline_deliveries_total',
       help: 'Deliveries that reached a final state, by outcome (succeeded, failed, skipped)',
       labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.probes = new Counter({
+      name: 'hookline_recovery_probes_total',
+      help: 'Recovery probes of webhooks the platform disabled, by outcome (recovered, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.operationalEvents = new Counter({
+      name: 'hookline_operational_events_total',
+      help: 'Operational events recorded for tenants, by type (webhook.disabled, delivery.exhausted, ...)',
+      labelNames: ['type'],
       registers: [registry],
     });
   }

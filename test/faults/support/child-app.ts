@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const DIST = join(__dirname, '..', '..', '..', 'dist', 'apps');
-const OUTPUT_LINES = 400;
+/** The worker logs a JSON line per attempt at info: enough lines kept for a few hundred deliveries. */
+const OUTPUT_LINES = 2000;
 
 export interface Exit {
   code: number | null;

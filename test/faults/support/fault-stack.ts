@@ -61,6 +61,8 @@ export class FaultStack {
       WORKER_STALLED_INTERVAL_MS: '1000',
       WORKER_SHUTDOWN_TIMEOUT_MS: '15000',
       RATE_LIMIT_PER_MINUTE: '100000',
+      // Several workers run at once: none binds the fixed metrics port unless a suite asks for one.
+      WORKER_METRICS_PORT: '0',
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
       ...options.env,

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
+import { GroupCommit } from '@hookline/db';
 import { DELIVERY_QUEUE } from '@hookline/queue';
 import type { Queue } from 'bull';
 import type { Request, Response } from 'express';
@@ -16,7 +17,8 @@ const FAIL_OPEN_MS = 5000;
 /** INCR and the key's expiry in one step, so a crash between them cannot leave a counter that never expires. */
 /** ioredis states of a client that has lost Redis and is waiting to retry. */
 const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
-const COUNT_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
+/** INCRBY for the requests of one batch (ARGV[2] of them); the key is new when the count equals that number. */
+const COUNT_SCRIPT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2]) if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 /**
  * RATE_LIMIT_PER_MINUTE per tenant on the tenant API, in fixed one-minute windows counted in Redis, so the limit holds
@@ -28,6 +30,11 @@ const COUNT_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis
 export class RateLimitInterceptor implements NestInterceptor {
   private readonly logger = new Logger(RateLimitInterceptor.name);
   private skipUntil = 0;
+  /**
+   * Requests arriving together are counted in one Redis round trip: one INCRBY per tenant window for all of them,
+   * each request still getting its own place in the count.
+   */
+  private readonly counts = new GroupCommit<string, number>((keys) => this.countMany(keys), { maxBatch: 1000 });
 
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
@@ -59,25 +66,43 @@ export class RateLimitInterceptor implements NestInterceptor {
   private async count(key: string, now: number): Promise<number | null> {
     if (now < this.skipUntil) return null;
     if (DISCONNECTED.has(this.queue.client.status)) return this.failOpen(now, 'Redis is unreachable');
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const counted = await Promise.race([
-        this.queue.client.eval(COUNT_SCRIPT, 1, key, String(WINDOW_MS + 1000)),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
-        }),
-      ]);
-      return Number(counted);
+      return await this.counts.submit(key);
     } catch (error) {
       return this.failOpen(now, (error as Error).message);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
+  /** One pipeline for the batch; the counts are handed out in arrival order within each key. */
+  private async countMany(keys: string[]): Promise<Array<number | Error>> {
+    const perKey = new Map<string, number>();
+    for (const key of keys) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    const pipeline = this.queue.client.pipeline();
+    for (const [key, hits] of perKey) pipeline.eval(COUNT_SCRIPT, 1, key, String(WINDOW_MS + 1000), String(hits));
+    let timer: NodeJS.Timeout | undefined;
+    const answers = await Promise.race([
+      pipeline.exec(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const next = new Map<string, number | Error>();
+    [...perKey].forEach(([key, hits], index) => {
+      const [error, total] = answers?.[index] ?? [new Error('no answer'), null];
+      next.set(key, error ? error : Number(total) - hits + 1);
+    });
+    return keys.map((key) => {
+      const count = next.get(key)!;
+      if (count instanceof Error) return count;
+      next.set(key, count + 1);
+      return count;
+    });
+  }
+
   private failOpen(now: number, reason: string): null {
+    // One warning per outage window, not one per request caught in it.
+    if (now >= this.skipUntil) this.logger.warn(`Rate limit not enforced for ${FAIL_OPEN_MS} ms, Redis unavailable: ${reason}`);
     this.skipUntil = now + FAIL_OPEN_MS;
-    this.logger.warn(`Rate limit not enforced for ${FAIL_OPEN_MS} ms, Redis unavailable: ${reason}`);
     return null;
   }
 }

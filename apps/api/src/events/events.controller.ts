@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { ResponseMessage } from '../common/envelope';
+import { RequestId } from '../common/request-id';
 import { Tenant, TenantContext } from '../common/tenant';
 import { ApiTenantAuth } from '../openapi/api-auth.decorator';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
@@ -32,8 +33,10 @@ export class EventsController {
     @Body() body: PublishEventDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
+    @RequestId() requestId: string | undefined,
   ): Promise<PublishedEventView> {
-    const outcome = await this.events.publish(tenant.tenantId, body, request.header('idempotency-key'), request.header('x-request-id'));
+    // The id the request was logged under (the caller's sane X-Request-Id, else a new one): carried into every job.
+    const outcome = await this.events.publish(tenant.tenantId, body, request.header('idempotency-key'), requestId);
     if (outcome.replayed) response.status(200).setHeader('Idempotent-Replayed', 'true');
     return outcome.view;
   }

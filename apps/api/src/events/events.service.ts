@@ -36,7 +36,7 @@ export class EventsService {
   /**
    * Checks in the order a client fixes things: the idempotency key, the size (413), the data's shape, then the
    * replay (before the type, so a retry of a publish that succeeded never turns into an error), the type and its
-   * schema. Then the event and its deliveries in one transaction, queued after the commit.
+   * schema. Then the event and its deliveries in one statement, queued after the commit (without waiting for Redis).
    */
   async publish(tenantId: string, input: PublishEventDto, headerKey: string | undefined, requestId?: string): Promise<PublishOutcome> {
     const idempotencyKey = this.idempotencyKey(input.idempotency_key, headerKey);
@@ -65,7 +65,7 @@ export class EventsService {
       idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS,
     });
     if (!recorded.created) return replay(recorded.eventId, recorded.deliveries);
-    await this.fanOut.queue(tenantId, recorded.deliveryIds, requestId);
+    this.fanOut.queue(tenantId, recorded.deliveryIds, requestId);
     return { replayed: false, view: { event_id: recorded.eventId, deliveries: recorded.deliveryIds.length } };
   }
 

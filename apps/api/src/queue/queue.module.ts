@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { maxAttempts } from '@hookline/delivery';
 import { bullQueueOptions, DELIVERY_QUEUE, DeliveryEnqueuer } from '@hookline/queue';
 import type { Queue } from 'bull';
+import { OutboxRelay } from './outbox-relay';
 
 /** The API only adds jobs (and shows them in Bull Board); it never processes them. */
 @Global()
@@ -21,7 +22,8 @@ import type { Queue } from 'bull';
       inject: [getQueueToken(DELIVERY_QUEUE), APP_CONFIG],
       useFactory: (queue: Queue, config: AppConfig) => new DeliveryEnqueuer(queue, maxAttempts(config.retrySchedule)),
     },
+    OutboxRelay,
   ],
-  exports: [DeliveryEnqueuer, BullModule],
+  exports: [DeliveryEnqueuer, OutboxRelay, BullModule],
 })
 export class QueueModule {}

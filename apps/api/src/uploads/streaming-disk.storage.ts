@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -41,8 +40,8 @@ export class StreamingDiskStorage implements StorageEngine {
         done(null, chunk);
       },
     });
-    mkdir(join(this.root, tenantId), { recursive: true })
-      .then(() => pipeline(file.stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 })))
+    openNew(path, join(this.root, tenantId))
+      .then((handle) => pipeline(file.stream, meter, handle.createWriteStream()))
       .then(async () => {
         if (truncated) {
           await unlink(path).catch(() => undefined);
@@ -62,5 +61,16 @@ export class StreamingDiskStorage implements StorageEngine {
       () => callback(null),
       () => callback(null),
     );
+  }
+}
+
+/** Creates the file (never an existing one); the tenant's folder is made only the first time it is missing. */
+async function openNew(path: string, folder: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(folder, { recursive: true });
+    return open(path, 'wx', 0o600);
   }
 }

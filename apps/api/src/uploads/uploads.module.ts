@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { WebhooksModule } from '../webhooks/webhooks.module';
 import { StreamingDiskStorage } from './streaming-disk.storage';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadsController } from './uploads.controller';
@@ -9,7 +8,6 @@ import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [
-    WebhooksModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventTypesRepository, OutboxRepository, Upload, UploadsRepository } from '@hookline/db';
-import { DeliveryEnqueuer } from '@hookline/queue';
 import { unlink } from 'node:fs/promises';
 import { ApiError } from '../common/api-error';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { OutboxRelay } from '../queue/outbox-relay';
 import { StoredFile } from './streaming-disk.storage';
 
 export interface UploadResult {
@@ -29,26 +28,25 @@ const SYSTEM_TYPE = 'file.uploaded';
 
 @Injectable()
 export class UploadsService {
+  /** The system type's id: made by a migration and never changed or removed, so it is looked up once. */
+  private systemTypeId: string | null = null;
+
   constructor(
-    private readonly webhooks: WebhooksService,
     private readonly eventTypes: EventTypesRepository,
     private readonly outbox: OutboxRepository,
     private readonly uploads: UploadsRepository,
-    private readonly enqueuer: DeliveryEnqueuer,
+    private readonly relay: OutboxRelay,
   ) {}
 
-  /** Upload, `file.uploaded` event and delivery in one transaction; the job is queued after the commit. */
+  /** Upload, `file.uploaded` event and delivery in one statement; the job is queued after the commit. */
   async accept(tenantId: string, webhookId: string, file: (Express.Multer.File & StoredFile) | undefined, requestId?: string): Promise<UploadResult> {
     if (!file) throw ApiError.badRequest('file_missing', 'Send the file as multipart/form-data in the field "file"');
     try {
-      const webhook = await this.webhooks.require(tenantId, webhookId);
-      const eventType = await this.eventTypes.getSystem(SYSTEM_TYPE);
-      if (!eventType) throw new Error(`The system event type ${SYSTEM_TYPE} is missing: run the migrations`);
+      // The webhook is looked up (and held FOR SHARE) by the statement that records the upload: 404 and 409 come from it.
       const filename = cleanFilename(file.originalname);
       const recorded = await this.outbox.recordUpload(tenantId, {
-        webhookId: webhook.id,
-        userId: webhook.userId,
-        eventTypeId: eventType.id,
+        webhookId,
+        eventTypeId: await this.systemType(),
         filename,
         contentType: cleanContentType(file.mimetype),
         size: file.size,
@@ -58,13 +56,21 @@ export class UploadsService {
       if (!recorded.recorded) {
         throw recorded.reason === 'disabled' ? ApiError.conflict('webhook_disabled', 'The webhook is disabled') : ApiError.notFound('Webhook');
       }
-      const queued = await this.enqueuer.enqueue([{ deliveryId: recorded.deliveryId, tenantId, requestId }]);
-      await this.outbox.markQueued(queued).catch(() => undefined);
+      // Committed: delivery is guaranteed from here (see DeliveryFanOut), so the answer does not wait for Redis.
+      void this.relay.relay([{ deliveryId: recorded.deliveryId, tenantId, requestId }]);
       return { upload_id: recorded.uploadId, event_id: recorded.eventId, delivery_id: recorded.deliveryId, filename, size: file.size, sha256: file.sha256 };
     } catch (error) {
       await unlink(file.path).catch(() => undefined);
       throw error;
     }
+  }
+
+  private async systemType(): Promise<string> {
+    if (this.systemTypeId) return this.systemTypeId;
+    const eventType = await this.eventTypes.getSystem(SYSTEM_TYPE);
+    if (!eventType) throw new Error(`The system event type ${SYSTEM_TYPE} is missing: run the migrations`);
+    this.systemTypeId = eventType.id;
+    return eventType.id;
   }
 
   async get(tenantId: string, id: string): Promise<UploadView> {

@@ -19,6 +19,9 @@ export class Webhook {
   @Column('text', { name: 'disabled_reason', nullable: true }) disabledReason: string | null;
   @Column('timestamptz', { name: 'disabled_at', nullable: true }) disabledAt: Date | null;
   @Column('integer', { name: 'consecutive_failures', default: 0 }) consecutiveFailures: number;
+  /** An explicit disable by the tenant: never probed or re-enabled by Hookline (the platform's own disables are). */
+  @Column('boolean', { name: 'disabled_by_tenant', default: false }) disabledByTenant: boolean;
+  @Column('timestamptz', { name: 'last_probe_at', nullable: true }) lastProbeAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;

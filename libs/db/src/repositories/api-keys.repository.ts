@@ -1,22 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
+import { GroupCommit } from '../group-commit';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
 /** `last_active_key`: refused, the tenant would have no way in left. */
 export type RevokeOutcome = { outcome: 'revoked' | 'already_revoked' | 'last_active_key'; key: ApiKey } | { outcome: 'not_found' };
 
+type ActiveKey = Pick<ApiKey, 'id' | 'tenantId'>;
+
 @Injectable()
 export class ApiKeysRepository {
+  /** Every tenant request looks its key up: requests arriving together share one query. */
+  private readonly lookups = new GroupCommit<string, ActiveKey | null>((hashes) => this.findActiveByHashes(hashes), { maxBatch: 500 });
+
   constructor(private readonly db: DataSource) {}
 
   private get repo() {
     return this.db.getRepository(ApiKey);
   }
 
-  findActiveByHash(hash: string): Promise<ApiKey | null> {
-    return this.repo.findOne({ where: { hash, revokedAt: IsNull() } });
+  /** The key's id and tenant, read at the time of the call (a revoked key is refused by the very next request). */
+  findActiveByHash(hash: string): Promise<ActiveKey | null> {
+    return this.lookups.submit(hash);
+  }
+
+  private async findActiveByHashes(hashes: string[]): Promise<Array<ActiveKey | null>> {
+    const rows: Array<ActiveKey & { hash: string }> = await this.db.query(
+      `SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`,
+      [[...new Set(hashes)]],
+    );
+    const byHash = new Map(rows.map(({ hash, ...key }) => [hash, key]));
+    return hashes.map((hash) => byHash.get(hash) ?? null);
   }
 
   /** At most one write a minute per key: `last_used_at` is for humans, not worth a write per request. */

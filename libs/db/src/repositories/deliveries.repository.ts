@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Delivery, DeliveryAttempt, DeliveryStatus } from '../entities';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
@@ -29,6 +29,8 @@ export interface DeliveryWork {
   eventTypeKey: string;
   eventData: unknown;
   eventCreatedAt: Date;
+  /** The endpoint's failure count when loaded: a success only writes the webhook row when it has something to reset. */
+  consecutiveFailures: number;
 }
 
 /** `recorded`: a manual attempt that failed; the delivery keeps its state and schedule. */
@@ -51,6 +53,8 @@ export interface AttemptRecord {
   /** Disable the endpoint now, whatever its failure count (a receiver answering 410 Gone). */
   disableReason: string | null;
   disableAfterFailures: number;
+  /** False when the endpoint's failure count was 0 at load: a success then leaves the webhook row alone. */
+  resetFailures?: boolean;
 }
 
 export interface RecordedAttempt {
@@ -117,7 +121,8 @@ export class DeliveriesRepository {
               w.id AS "webhookId", w.status AS "webhookStatus", (w.deleted_at IS NOT NULL) AS "webhookDeleted", w.url,
               w.custom_headers_enc AS "customHeadersEnc", w.custom_payload AS "customPayload", w.secret_enc AS "secretEnc",
               w.previous_secret_enc AS "previousSecretEnc", w.previous_secret_expires_at AS "previousSecretExpiresAt",
-              e.id AS "eventId", et.key AS "eventTypeKey", e.data AS "eventData", e.created_at AS "eventCreatedAt"
+              e.id AS "eventId", et.key AS "eventTypeKey", e.data AS "eventData", e.created_at AS "eventCreatedAt",
+              w.consecutive_failures AS "consecutiveFailures"
          FROM deliveries d
          JOIN webhooks w ON w.id = d.webhook_id
          JOIN events e ON e.id = d.event_id
@@ -154,30 +159,10 @@ export class DeliveriesRepository {
         [record.tenantId, record.deliveryId, attempt, record.trigger, record.url, record.statusCode, record.durationMs, record.error, record.responseExcerpt],
       );
       let webhookDisabled = false;
-      if (record.result === 'succeeded') {
+      if (record.result === 'succeeded' && record.resetFailures !== false) {
         await em.query(`UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`, [record.webhookId]);
       } else if (record.result === 'failed') {
-        const [[webhook]] = await em.query(
-          `UPDATE webhooks
-              SET consecutive_failures = consecutive_failures + 1,
-                  status = CASE WHEN $2::text IS NOT NULL OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE status END,
-                  disabled_reason = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3)
-                                         THEN COALESCE($2::text, 'failure threshold reached: ' || (consecutive_failures + 1) || ' consecutive failed deliveries')
-                                         ELSE disabled_reason END,
-                  disabled_at = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3) THEN now() ELSE disabled_at END,
-                  updated_at = now()
-            WHERE id = $1
-            RETURNING status`,
-          [record.webhookId, record.disableReason, record.disableAfterFailures],
-        );
-        webhookDisabled = webhook?.status === 'disabled';
-        await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
-          record.tenantId,
-          record.webhookId,
-          record.deliveryId,
-          `Delivery failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${record.failureReason}`,
-          JSON.stringify({ attempts: attempt, last_status_code: record.statusCode, last_error: record.error, url: record.url, webhook_disabled: webhookDisabled }),
-        ]);
+        webhookDisabled = await recordFailedDelivery(em, record, attempt);
       }
       return { attempt, webhookDisabled };
     });
@@ -238,4 +223,33 @@ export class DeliveriesRepository {
     }
     return total;
   }
+}
+
+/**
+ * A delivery that ended failed: one more consecutive failure for its endpoint (disabling it at the threshold or on a
+ * 410) and an error log. Answers whether the endpoint is disabled now. Shared by the single and the batched recorder.
+ */
+export async function recordFailedDelivery(em: EntityManager, record: AttemptRecord, attempt: number): Promise<boolean> {
+  const [[webhook]] = await em.query(
+    `UPDATE webhooks
+        SET consecutive_failures = consecutive_failures + 1,
+            status = CASE WHEN $2::text IS NOT NULL OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE status END,
+            disabled_reason = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3)
+                                   THEN COALESCE($2::text, 'failure threshold reached: ' || (consecutive_failures + 1) || ' consecutive failed deliveries')
+                                   ELSE disabled_reason END,
+            disabled_at = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3) THEN now() ELSE disabled_at END,
+            updated_at = now()
+      WHERE id = $1
+      RETURNING status`,
+    [record.webhookId, record.disableReason, record.disableAfterFailures],
+  );
+  const webhookDisabled = webhook?.status === 'disabled';
+  await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
+    record.tenantId,
+    record.webhookId,
+    record.deliveryId,
+    `Delivery failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${record.failureReason}`,
+    JSON.stringify({ attempts: attempt, last_status_code: record.statusCode, last_error: record.error, url: record.url, webhook_disabled: webhookDisabled }),
+  ]);
+  return webhookDisabled;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource } from 'typeorm';
 import { EventType } from '../entities';
+import { GroupCommit } from '../group-commit';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
@@ -21,6 +22,9 @@ export interface EventTypeChanges {
 
 @Injectable()
 export class EventTypesRepository {
+  /** Every publish looks its type up: publishes arriving together share one query. */
+  private readonly byKey = new GroupCommit<{ tenantId: string; key: string }, EventType | null>((wanted) => this.getVisibleByKeys(wanted), { maxBatch: 500 });
+
   constructor(private readonly db: DataSource) {}
 
   private visible(tenantId: string) {
@@ -52,7 +56,23 @@ export class EventTypesRepository {
 
   /** By key, as a publisher names it; the tenant's own type wins over a system type of the same key. */
   getVisibleByKey(tenantId: string, key: string): Promise<EventType | null> {
-    return this.visible(tenantId).andWhere('et.key = :key', { key }).orderBy('et.tenant_id IS NULL', 'ASC').getOne();
+    return this.byKey.submit({ tenantId: requireTenant(tenantId), key });
+  }
+
+  /** Plain SQL on the unique (tenant_id, key) and system (key) indexes, many lookups in one statement. */
+  private async getVisibleByKeys(wanted: Array<{ tenantId: string; key: string }>): Promise<Array<EventType | null>> {
+    const rows: Array<EventType & { n: string }> = await this.db.query(
+      `SELECT r.n, et.id, et.tenant_id AS "tenantId", et.key, et.name, et.description, et.schema, et.archived_at AS "archivedAt",
+              et.created_at AS "createdAt", et.updated_at AS "updatedAt"
+         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(tenant_id, key, n)
+         CROSS JOIN LATERAL (
+           SELECT * FROM event_types et WHERE (et.tenant_id = r.tenant_id OR et.tenant_id IS NULL) AND et.key = r.key
+            ORDER BY et.tenant_id IS NULL LIMIT 1
+         ) et`,
+      [wanted.map((w) => w.tenantId), wanted.map((w) => w.key)],
+    );
+    const byIndex = new Map(rows.map(({ n, ...type }) => [Number(n) - 1, Object.assign(new EventType(), type)]));
+    return wanted.map((_, index) => byIndex.get(index) ?? null);
   }
 
   getSystem(key: string): Promise<EventType | null> {

@@ -1,4 +1,5 @@
 export { ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
+export { AttemptBatchRepository, LoadedWork, WorkRequest } from './attempt-batch.repository';
 export { AttemptJournalRepository, INTERRUPTED_ATTEMPT_ERROR } from './attempt-journal.repository';
 export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
 export { ErrorLogsRepository } from './error-logs.repository';
@@ -12,3 +13,5 @@ export { MetricsRepository } from './metrics.repository';
 export { UploadsRepository } from './uploads.repository';
 export { WebhookFilter, WebhooksRepository } from './webhooks.repository';
 export { RetentionRepository } from './retention.repository';
+export { DeliveryFacts, OperationalEventsRepository, WebhookFacts } from './operational-events.repository';
+export { ProbeTarget, RecoveryRepository } from './recovery.repository';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Webhook } from '../entities';
+import { GroupCommit } from '../group-commit';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
@@ -11,8 +12,13 @@ export interface WebhookFilter {
   status?: string;
 }
 
+type WebhookStatus = Webhook['status'];
+
 @Injectable()
 export class WebhooksRepository {
+  /** Every upload checks its target first: uploads arriving together share one query. */
+  private readonly statuses = new GroupCommit<{ tenantId: string; id: string }, WebhookStatus | null>((wanted) => this.statusesOf(wanted), { maxBatch: 500 });
+
   constructor(private readonly db: DataSource) {}
 
   private get repo() {
@@ -29,6 +35,24 @@ export class WebhooksRepository {
       .createQueryBuilder('w')
       .where('w.tenant_id = :tenantId AND w.id = :id AND w.deleted_at IS NULL', { tenantId: requireTenant(tenantId), id })
       .getOne();
+  }
+
+  /** The live webhook's status, or null when it is missing, foreign or deleted. */
+  async statusOf(tenantId: string, id: string): Promise<WebhookStatus | null> {
+    if (!isUuid(id)) return null;
+    return this.statuses.submit({ tenantId: requireTenant(tenantId), id });
+  }
+
+  private async statusesOf(wanted: Array<{ tenantId: string; id: string }>): Promise<Array<WebhookStatus | null>> {
+    const rows: Array<{ tenant_id: string; id: string; status: WebhookStatus }> = await this.db.query(
+      `SELECT tenant_id, id, status FROM webhooks WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+      [[...new Set(wanted.map((w) => w.id))]],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return wanted.map((w) => {
+      const row = byId.get(w.id);
+      return row && row.tenant_id === w.tenantId ? row.status : null;
+    });
   }
 
   list(tenantId: string, filter: WebhookFilter, limit: number, cursor?: string): Promise<Page<Webhook>> {
@@ -70,6 +94,7 @@ export class WebhooksRepository {
    * Disables a live webhook with a reason. An already disabled webhook keeps its first reason and time, so a manual
    * disable does not hide why the platform disabled it. Waits for uploads holding the row FOR SHARE: once this
    * returns, no new delivery to the webhook can be recorded. False when missing, foreign or deleted.
+   * Marked as the tenant's own disable either way: the recovery probe leaves it alone from now on.
    */
   async disable(tenantId: string, id: string, reason: string): Promise<boolean> {
     if (!isUuid(id)) return false;
@@ -77,7 +102,7 @@ export class WebhooksRepository {
       `UPDATE webhooks
           SET disabled_reason = CASE WHEN status = 'enabled' THEN $3 ELSE disabled_reason END,
               disabled_at = CASE WHEN status = 'enabled' THEN now() ELSE disabled_at END,
-              status = 'disabled', updated_at = now()
+              status = 'disabled', disabled_by_tenant = true, updated_at = now()
         WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
         RETURNING id`,
       [requireTenant(tenantId), id, reason],
@@ -90,7 +115,8 @@ export class WebhooksRepository {
     if (!isUuid(id)) return false;
     const [rows] = await this.db.query(
       `UPDATE webhooks
-          SET status = 'enabled', consecutive_failures = 0, disabled_reason = NULL, disabled_at = NULL, updated_at = now()
+          SET status = 'enabled', consecutive_failures = 0, disabled_reason = NULL, disabled_at = NULL, disabled_by_tenant = false,
+              last_probe_at = NULL, updated_at = now()
         WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
         RETURNING id`,
       [requireTenant(tenantId), id],
