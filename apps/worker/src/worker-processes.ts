@@ -25,8 +25,9 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number): void
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker) ?? 0);
     startedAt.delete(worker);
-    if (code !== 0) failed = true;
     if (stopping) {
+      // A process that did not drain cleanly (or was killed while stopping) makes the whole stop a failure.
+      if (code !== 0) failed = true;
       if (startedAt.size === 0) process.exit(failed ? 1 : 0);
       return;
     }
