@@ -1,7 +1,7 @@
 /** Three tiers: unit specs beside the code, end-to-end suites in test/ against real PostgreSQL and Redis. */
 const swc = ['@swc/jest', { swcrc: true }];
 const moduleNameMapper = {
-  '^@hookline/(config|db|queue|signing|delivery|observability)$': '<rootDir>/libs/$1/src',
+  '^@hookline/(config|db|queue|signing|delivery|observability|storage)$': '<rootDir>/libs/$1/src',
 };
 const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 

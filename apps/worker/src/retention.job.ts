@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { RetentionRepository } from '@hookline/db';
-import { unlink } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { createUploadStorage, UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +22,7 @@ export interface RetentionSummary {
 
 /**
  * Deletes what has outlived RETENTION_DAYS: finished deliveries (their attempts and error logs cascade), events with no
- * delivery left, uploads and their files in UPLOAD_DIR, and error logs. Daily on every replica, but under an advisory
+ * delivery left, uploads and their stored files (UPLOAD_DIR or the S3 bucket), and error logs. Daily on every replica, but under an advisory
  * lock so only one prunes at a time; open deliveries and their events are never touched.
  */
 @Injectable()
@@ -37,6 +36,8 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly retention: RetentionRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Injected in the worker; a job built by hand (scripts, tests) makes the configured driver itself.
+    @Optional() @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage = createUploadStorage(config),
   ) {}
 
   onApplicationBootstrap(): void {
@@ -107,14 +108,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async removeFile(storageKey: string): Promise<boolean> {
-    const root = resolve(this.config.uploadDir);
-    const path = resolve(root, storageKey);
-    if (!path.startsWith(root + sep)) return false;
     try {
-      await unlink(path);
-      return true;
+      return await this.storage.remove(storageKey);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Could not remove ${path}: ${(error as Error).message}`);
+      // A key the driver refuses (outside UPLOAD_DIR) or a storage hiccup: the row is gone, the file waits as an orphan.
+      this.logger.warn(`Could not remove upload ${storageKey}: ${(error as Error).message}`);
       return false;
     }
   }

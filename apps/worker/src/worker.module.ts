@@ -16,6 +16,7 @@ import { OperationalEvents } from './operational-events';
 import { OutboxSweeper } from './outbox.sweeper';
 import { RecoveryProbeJob } from './recovery-probe.job';
 import { RetentionJob } from './retention.job';
+import { StorageModule } from '@hookline/storage';
 import { createWorkerLog, WORKER_LOG } from './worker-log';
 
 /** Bull settings: the backoff honours the delay each failed attempt computed for itself. */
@@ -43,6 +44,7 @@ export class WorkerModule {
         SigningModule.forRoot(config.encryptionKeys),
         BullModule.forRoot(bullQueueOptions(config.redisUrl, config.queuePrefix, { settings: workerQueueSettings(config) })),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }),
+        StorageModule,
       ],
       providers: [
         {

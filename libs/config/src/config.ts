@@ -9,6 +9,9 @@ export interface AppConfig {
   redisUrl: string;
   queuePrefix: string;
   uploadDir: string;
+  /** Where uploads are stored: `local` (UPLOAD_DIR) or `s3` (the `s3` settings). */
+  storageDriver: 'local' | 's3';
+  s3: S3Config | null;
   maxUploadBytes: number;
   maxEventBytes: number;
   workerConcurrency: number;
@@ -45,6 +48,15 @@ export interface AppConfig {
   recoveryProbeIntervalMs: number;
   /** On recovery, deliveries the endpoint missed while disabled are replayed if created at most this long ago. */
   recoveryReplayWindowMs: number;
+}
+
+/** Set only when STORAGE_DRIVER=s3. No credentials: the AWS SDK's default chain (environment, files, role). */
+export interface S3Config {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The first key encrypts; every key decrypts values written under its id. */
@@ -160,6 +172,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const recoveryProbeIntervalMs = duration('RECOVERY_PROBE_INTERVAL', '1h');
   if (recoveryProbeIntervalMs < 1000) problems.push(`RECOVERY_PROBE_INTERVAL must be at least 1s (got "${env.RECOVERY_PROBE_INTERVAL}")`);
 
+  const storageDriver = str('STORAGE_DRIVER', 'local');
+  if (storageDriver !== 'local' && storageDriver !== 's3') problems.push(`STORAGE_DRIVER must be local or s3 (got "${storageDriver}")`);
+  let s3: S3Config | null = null;
+  if (storageDriver === 's3') {
+    if (!env.S3_BUCKET) problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+    s3 = { bucket: str('S3_BUCKET', ''), region: str('S3_REGION', 'us-east-1'), forcePathStyle: bool('S3_FORCE_PATH_STYLE', false) };
+    if (env.S3_ENDPOINT) s3.endpoint = url('S3_ENDPOINT', '', ['http:', 'https:']);
+    const accessKeyId = env.S3_ACCESS_KEY_ID;
+    const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
+    if (accessKeyId && secretAccessKey) s3.credentials = { accessKeyId, secretAccessKey };
+    else if (accessKeyId || secretAccessKey) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 8081, 0, 65535),
@@ -167,6 +192,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     queuePrefix: str('QUEUE_PREFIX', 'hookline'),
     uploadDir: str('UPLOAD_DIR', './uploads'),
+    storageDriver: storageDriver === 's3' ? 's3' : 'local',
+    s3,
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 25 * 1024 * 1024, 1),
     maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 1024),
     workerConcurrency: int('WORKER_CONCURRENCY', 50, 1, 10_000),

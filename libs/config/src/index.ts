@@ -1,4 +1,4 @@
-export { AppConfig, ConfigError, EncryptionKey, loadConfig } from './config';
+export { AppConfig, ConfigError, EncryptionKey, loadConfig, S3Config } from './config';
 export { APP_CONFIG, ConfigModule } from './config.module';
 export { parseDuration, parseSchedule } from './duration';
 export { APP_VERSION } from './version';

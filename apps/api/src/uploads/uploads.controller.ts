@@ -7,7 +7,7 @@ import { Tenant, TenantContext } from '../common/tenant';
 import { ApiTenantAuth } from '../openapi/api-auth.decorator';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
-import { StoredFile } from './streaming-disk.storage';
+import type { StoredFile } from './streaming-upload.storage';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadResult, UploadsService, UploadView } from './uploads.service';
 import { UploadFileBody } from './dto/upload-file.schema';

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { StreamingDiskStorage } from './streaming-disk.storage';
+import { StorageModule, UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
+import { StreamingUploadStorage } from './streaming-upload.storage';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 
 @Module({
   imports: [
+    StorageModule,
     MulterModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        storage: new StreamingDiskStorage(config.uploadDir),
+      imports: [StorageModule],
+      inject: [APP_CONFIG, UPLOAD_STORAGE],
+      useFactory: (config: AppConfig, storage: UploadStorage) => ({
+        storage: new StreamingUploadStorage(storage),
         limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024, headerPairs: 100 },
       }),
     }),

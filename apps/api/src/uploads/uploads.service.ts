@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventTypesRepository, OutboxRepository, Upload, UploadsRepository } from '@hookline/db';
-import { unlink } from 'node:fs/promises';
+import { UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
 import { ApiError } from '../common/api-error';
 import { OutboxRelay } from '../queue/outbox-relay';
-import { StoredFile } from './streaming-disk.storage';
+import type { StoredFile } from './streaming-upload.storage';
 
 export interface UploadResult {
   upload_id: string;
@@ -36,6 +36,7 @@ export class UploadsService {
     private readonly outbox: OutboxRepository,
     private readonly uploads: UploadsRepository,
     private readonly relay: OutboxRelay,
+    @Inject(UPLOAD_STORAGE) private readonly storage: UploadStorage,
   ) {}
 
   /** Upload, `file.uploaded` event and delivery in one statement; the job is queued after the commit. */
@@ -60,7 +61,8 @@ export class UploadsService {
       void this.relay.relay([{ deliveryId: recorded.deliveryId, tenantId, requestId }]);
       return { upload_id: recorded.uploadId, event_id: recorded.eventId, delivery_id: recorded.deliveryId, filename, size: file.size, sha256: file.sha256 };
     } catch (error) {
-      await unlink(file.path).catch(() => undefined);
+      // Nothing recorded it: the stored bytes would be an orphan.
+      await this.storage.remove(file.storageKey).catch(() => undefined);
       throw error;
     }
   }
