@@ -1,12 +1,12 @@
-import { BullModule, getQueueToken } from '@nestjs/bull';
+import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG, ConfigModule } from '@hookline/config';
-import { DbModule, MetricsRepository } from '@hookline/db';
+import { DbModule } from '@hookline/db';
 import { AttemptStore, DeliveryRunner, EndpointLimiter, HttpSender } from '@hookline/delivery';
-import { createRegistry, DeliveryMetrics, registerPlatformGauges } from '@hookline/observability';
+import { DeliveryMetrics, platformRegistryProvider } from '@hookline/observability';
 import { bullQueueOptions, DELIVERY_BACKOFF, DELIVERY_QUEUE } from '@hookline/queue';
 import { SigningModule } from '@hookline/signing';
-import type { Queue } from 'bull';
+import { StorageModule } from '@hookline/storage';
 import type { Logger as Pino } from 'pino';
 import { Registry } from 'prom-client';
 import { AttemptObserver } from './attempt.observer';
@@ -16,7 +16,6 @@ import { OperationalEvents } from './operational-events';
 import { OutboxSweeper } from './outbox.sweeper';
 import { RecoveryProbeJob } from './recovery-probe.job';
 import { RetentionJob } from './retention.job';
-import { StorageModule } from '@hookline/storage';
 import { createWorkerLog, WORKER_LOG } from './worker-log';
 
 /** Bull settings: the backoff honours the delay each failed attempt computed for itself. */
@@ -60,22 +59,7 @@ export class WorkerModule {
         OutboxSweeper,
         RetentionJob,
         { provide: WORKER_LOG, useValue: log },
-        {
-          provide: Registry,
-          inject: [getQueueToken(DELIVERY_QUEUE), MetricsRepository],
-          useFactory: (queue: Queue, metrics: MetricsRepository) => {
-            const registry = createRegistry('worker');
-            registerPlatformGauges(registry, {
-              queueCounts: async () => {
-                const counts = await queue.getJobCounts();
-                return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed };
-              },
-              outboxBacklog: () => metrics.outboxBacklog(),
-              disabledEndpoints: () => metrics.disabledEndpoints(),
-            });
-            return registry;
-          },
-        },
+        platformRegistryProvider('worker'),
         { provide: DeliveryMetrics, inject: [Registry], useFactory: (registry: Registry) => new DeliveryMetrics(registry) },
         MetricsServer,
         OperationalEvents,
