@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
 import { GroupCommit } from '../group-commit';
+import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
@@ -9,6 +10,8 @@ import { isUuid, requireTenant } from './tenant-scope';
 export type RevokeOutcome = { outcome: 'revoked' | 'already_revoked' | 'last_active_key'; key: ApiKey } | { outcome: 'not_found' };
 
 type ActiveKey = Pick<ApiKey, 'id' | 'tenantId'>;
+
+const ACTIVE_KEYS = prepared(`SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`);
 
 @Injectable()
 export class ApiKeysRepository {
@@ -27,10 +30,7 @@ export class ApiKeysRepository {
   }
 
   private async findActiveByHashes(hashes: string[]): Promise<Array<ActiveKey | null>> {
-    const rows: Array<ActiveKey & { hash: string }> = await this.db.query(
-      `SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`,
-      [[...new Set(hashes)]],
-    );
+    const rows = await runPrepared<Array<ActiveKey & { hash: string }>>(this.db, ACTIVE_KEYS, [[...new Set(hashes)]]);
     const byHash = new Map(rows.map(({ hash, ...key }) => [hash, key]));
     return hashes.map((hash) => byHash.get(hash) ?? null);
   }

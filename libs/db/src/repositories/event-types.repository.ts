@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource } from 'typeorm';
 import { EventType } from '../entities';
 import { GroupCommit } from '../group-commit';
+import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
@@ -19,6 +20,16 @@ export interface EventTypeChanges {
   schema?: Record<string, unknown> | null;
   archived?: boolean;
 }
+
+/** System types and the tenant's own by key, the tenant's first, for many (tenant, key) pairs at once. */
+const VISIBLE_BY_KEYS = prepared(`SELECT r.n, et.id, et.tenant_id AS "tenantId", et.key, et.name, et.description, et.schema, et.archived_at AS "archivedAt",
+              et.created_at AS "createdAt", et.updated_at AS "updatedAt"
+         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(tenant_id, key, n)
+         CROSS JOIN LATERAL (
+           SELECT et.id, et.tenant_id, et.key, et.name, et.description, et.schema, et.archived_at, et.created_at, et.updated_at
+             FROM event_types et WHERE (et.tenant_id = r.tenant_id OR et.tenant_id IS NULL) AND et.key = r.key
+            ORDER BY et.tenant_id IS NULL LIMIT 1
+         ) et`);
 
 @Injectable()
 export class EventTypesRepository {
@@ -61,16 +72,7 @@ export class EventTypesRepository {
 
   /** Plain SQL on the unique (tenant_id, key) and system (key) indexes, many lookups in one statement. */
   private async getVisibleByKeys(wanted: Array<{ tenantId: string; key: string }>): Promise<Array<EventType | null>> {
-    const rows: Array<EventType & { n: string }> = await this.db.query(
-      `SELECT r.n, et.id, et.tenant_id AS "tenantId", et.key, et.name, et.description, et.schema, et.archived_at AS "archivedAt",
-              et.created_at AS "createdAt", et.updated_at AS "updatedAt"
-         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(tenant_id, key, n)
-         CROSS JOIN LATERAL (
-           SELECT * FROM event_types et WHERE (et.tenant_id = r.tenant_id OR et.tenant_id IS NULL) AND et.key = r.key
-            ORDER BY et.tenant_id IS NULL LIMIT 1
-         ) et`,
-      [wanted.map((w) => w.tenantId), wanted.map((w) => w.key)],
-    );
+    const rows = await runPrepared<Array<EventType & { n: string }>>(this.db, VISIBLE_BY_KEYS, [wanted.map((w) => w.tenantId), wanted.map((w) => w.key)]);
     const byIndex = new Map(rows.map(({ n, ...type }) => [Number(n) - 1, Object.assign(new EventType(), type)]));
     return wanted.map((_, index) => byIndex.get(index) ?? null);
   }

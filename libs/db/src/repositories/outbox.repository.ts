@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../data-source';
 import { GroupCommit } from '../group-commit';
+import { prepared, runPrepared } from '../prepared-statement';
 import { isUuid, requireTenant } from './tenant-scope';
 
 export interface UploadRecord {
@@ -45,6 +46,50 @@ interface PendingUpload {
 /** `created: false` when the idempotency key already named an event within the window: nothing was written. */
 export type RecordedEvent = { created: true; eventId: string; deliveryIds: string[] } | { created: false; eventId: string; deliveries: number };
 
+/** Publishes without an idempotency key: the events and their deliveries, many publishes in one statement. */
+const PUBLISH = prepared(`WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) WITH ORDINALITY AS r(id, tenant_id, event_type_id, data, user_id, n)
+       ), inserted AS (
+         INSERT INTO events (id, tenant_id, event_type_id, data, user_id) SELECT id, tenant_id, event_type_id, data::jsonb, user_id FROM r
+         RETURNING id
+       ), fanned AS (
+         INSERT INTO deliveries (tenant_id, event_id, webhook_id)
+         SELECT r.tenant_id, r.id, w.id FROM r JOIN webhooks w
+             ON w.tenant_id = r.tenant_id AND w.event_type_id = r.event_type_id AND w.status = 'enabled' AND w.deleted_at IS NULL
+            AND (r.user_id IS NULL OR w.user_id = r.user_id)
+         RETURNING id, event_id
+       ), grouped AS (
+         SELECT event_id, array_agg(id) AS delivery_ids FROM fanned GROUP BY event_id
+       )
+       SELECT r.n, COALESCE(grouped.delivery_ids, '{}') AS delivery_ids
+         FROM r JOIN inserted ON inserted.id = r.id LEFT JOIN grouped ON grouped.event_id = r.id`);
+
+/** Uploads: the webhook held FOR SHARE, then the upload, its event and delivery where it is enabled. */
+const RECORD_UPLOADS = prepared(`WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::uuid[],
+                              $10::uuid[], $11::text[], $12::uuid[])
+           WITH ORDINALITY AS r(tenant_id, webhook_id, upload_id, filename, content_type, size, sha256, storage_key, event_id, event_type_id,
+                                data, delivery_id, n)
+       ), w AS MATERIALIZED (
+         SELECT r.n, wh.user_id, wh.status FROM r
+           JOIN webhooks wh ON wh.tenant_id = r.tenant_id AND wh.id = r.webhook_id AND wh.deleted_at IS NULL
+          WHERE wh.id = ANY($2::uuid[])
+            FOR SHARE OF wh
+       ), ok AS MATERIALIZED (
+         SELECT r.*, w.user_id FROM r JOIN w ON w.n = r.n WHERE w.status = 'enabled'
+       ), up AS (
+         INSERT INTO uploads (id, tenant_id, webhook_id, filename, content_type, size, sha256, storage_key)
+         SELECT upload_id, tenant_id, webhook_id, filename, content_type, size, sha256, storage_key FROM ok
+       ), ev AS (
+         INSERT INTO events (id, tenant_id, event_type_id, data, user_id)
+         SELECT event_id, tenant_id, event_type_id, data::jsonb || jsonb_build_object('user_id', user_id), user_id FROM ok
+       ), dl AS (
+         INSERT INTO deliveries (id, tenant_id, event_id, webhook_id) SELECT delivery_id, tenant_id, event_id, webhook_id FROM ok
+       )
+       SELECT r.n, w.status FROM r LEFT JOIN w ON w.n = r.n`);
+
+const MARK_QUEUED = prepared(`UPDATE deliveries SET status = 'queued', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`);
+
 /**
  * Writes what must be delivered and the delivery itself in one transaction (the outbox). Jobs are queued only after
  * the commit, by the caller; the worker's sweeper queues whatever a crash or a Redis outage left behind.
@@ -81,53 +126,29 @@ export class OutboxRepository {
   /** Answers, per upload, the webhook's status when the statement ran (null: not there); written where `enabled`. */
   private async recordUploads(items: PendingUpload[]): Promise<Array<string | null>> {
     const column = <T>(pick: (item: PendingUpload) => T) => items.map(pick);
-    const rows: Array<{ n: string; status: string | null }> = await this.db.query(
-      `WITH r AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::uuid[],
-                              $10::uuid[], $11::text[], $12::uuid[])
-           WITH ORDINALITY AS r(tenant_id, webhook_id, upload_id, filename, content_type, size, sha256, storage_key, event_id, event_type_id,
-                                data, delivery_id, n)
-       ), w AS MATERIALIZED (
-         SELECT r.n, wh.user_id, wh.status FROM r
-           JOIN webhooks wh ON wh.tenant_id = r.tenant_id AND wh.id = r.webhook_id AND wh.deleted_at IS NULL
-          WHERE wh.id = ANY($2::uuid[])
-            FOR SHARE OF wh
-       ), ok AS MATERIALIZED (
-         SELECT r.*, w.user_id FROM r JOIN w ON w.n = r.n WHERE w.status = 'enabled'
-       ), up AS (
-         INSERT INTO uploads (id, tenant_id, webhook_id, filename, content_type, size, sha256, storage_key)
-         SELECT upload_id, tenant_id, webhook_id, filename, content_type, size, sha256, storage_key FROM ok
-       ), ev AS (
-         INSERT INTO events (id, tenant_id, event_type_id, data, user_id)
-         SELECT event_id, tenant_id, event_type_id, data::jsonb || jsonb_build_object('user_id', user_id), user_id FROM ok
-       ), dl AS (
-         INSERT INTO deliveries (id, tenant_id, event_id, webhook_id) SELECT delivery_id, tenant_id, event_id, webhook_id FROM ok
-       )
-       SELECT r.n, w.status FROM r LEFT JOIN w ON w.n = r.n`,
-      [
-        column((i) => i.tenantId),
-        column((i) => i.upload.webhookId),
-        column((i) => i.uploadId),
-        column((i) => i.upload.filename),
-        column((i) => i.upload.contentType),
-        column((i) => i.upload.size),
-        column((i) => i.upload.sha256),
-        column((i) => i.upload.storageKey),
-        column((i) => i.eventId),
-        column((i) => i.upload.eventTypeId),
-        column((i) =>
-          JSON.stringify({
-            upload_id: i.uploadId,
-            filename: i.upload.filename,
-            content_type: i.upload.contentType,
-            size: i.upload.size,
-            sha256: i.upload.sha256,
-            webhook_id: i.upload.webhookId,
-          }),
-        ),
-        column((i) => i.deliveryId),
-      ],
-    );
+    const rows = await runPrepared<Array<{ n: string; status: string | null }>>(this.db, RECORD_UPLOADS, [
+      column((i) => i.tenantId),
+      column((i) => i.upload.webhookId),
+      column((i) => i.uploadId),
+      column((i) => i.upload.filename),
+      column((i) => i.upload.contentType),
+      column((i) => i.upload.size),
+      column((i) => i.upload.sha256),
+      column((i) => i.upload.storageKey),
+      column((i) => i.eventId),
+      column((i) => i.upload.eventTypeId),
+      column((i) =>
+        JSON.stringify({
+          upload_id: i.uploadId,
+          filename: i.upload.filename,
+          content_type: i.upload.contentType,
+          size: i.upload.size,
+          sha256: i.upload.sha256,
+          webhook_id: i.upload.webhookId,
+        }),
+      ),
+      column((i) => i.deliveryId),
+    ]);
     const byIndex = new Map(rows.map((row) => [Number(row.n) - 1, row.status]));
     return items.map((_, index) => byIndex.get(index) ?? null);
   }
@@ -185,31 +206,13 @@ export class OutboxRepository {
    */
   private async recordEventsWithoutKey(items: Array<{ tenantId: string; event: EventRecord }>): Promise<RecordedEvent[]> {
     const ids = items.map(() => randomUUID());
-    const rows: Array<{ n: string; delivery_ids: string[] }> = await this.db.query(
-      `WITH r AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) WITH ORDINALITY AS r(id, tenant_id, event_type_id, data, user_id, n)
-       ), inserted AS (
-         INSERT INTO events (id, tenant_id, event_type_id, data, user_id) SELECT id, tenant_id, event_type_id, data::jsonb, user_id FROM r
-         RETURNING id
-       ), fanned AS (
-         INSERT INTO deliveries (tenant_id, event_id, webhook_id)
-         SELECT r.tenant_id, r.id, w.id FROM r JOIN webhooks w
-             ON w.tenant_id = r.tenant_id AND w.event_type_id = r.event_type_id AND w.status = 'enabled' AND w.deleted_at IS NULL
-            AND (r.user_id IS NULL OR w.user_id = r.user_id)
-         RETURNING id, event_id
-       ), grouped AS (
-         SELECT event_id, array_agg(id) AS delivery_ids FROM fanned GROUP BY event_id
-       )
-       SELECT r.n, COALESCE(grouped.delivery_ids, '{}') AS delivery_ids
-         FROM r JOIN inserted ON inserted.id = r.id LEFT JOIN grouped ON grouped.event_id = r.id`,
-      [
-        ids,
-        items.map((item) => item.tenantId),
-        items.map((item) => item.event.eventTypeId),
-        items.map((item) => JSON.stringify(item.event.data)),
-        items.map((item) => item.event.userId),
-      ],
-    );
+    const rows = await runPrepared<Array<{ n: string; delivery_ids: string[] }>>(this.db, PUBLISH, [
+      ids,
+      items.map((item) => item.tenantId),
+      items.map((item) => item.event.eventTypeId),
+      items.map((item) => JSON.stringify(item.event.data)),
+      items.map((item) => item.event.userId),
+    ]);
     const byIndex = new Map(rows.map((row) => [Number(row.n) - 1, row.delivery_ids]));
     return items.map((_, index) => ({ created: true as const, eventId: ids[index], deliveryIds: byIndex.get(index) ?? [] }));
   }
@@ -217,8 +220,6 @@ export class OutboxRepository {
   /** Marks deliveries whose jobs are now in Redis; the sweeper looks for `pending` ones left behind. */
   async markQueued(deliveryIds: string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
-    await this.db.query(`UPDATE deliveries SET status = 'queued', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [
-      deliveryIds,
-    ]);
+    await runPrepared(this.db, MARK_QUEUED, [deliveryIds]);
   }
 }

@@ -3,6 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Webhook } from '../entities';
 import { GroupCommit } from '../group-commit';
+import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
 
@@ -13,6 +14,8 @@ export interface WebhookFilter {
 }
 
 type WebhookStatus = Webhook['status'];
+
+const LIVE_STATUSES = prepared(`SELECT tenant_id, id, status FROM webhooks WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`);
 
 @Injectable()
 export class WebhooksRepository {
@@ -44,10 +47,7 @@ export class WebhooksRepository {
   }
 
   private async statusesOf(wanted: Array<{ tenantId: string; id: string }>): Promise<Array<WebhookStatus | null>> {
-    const rows: Array<{ tenant_id: string; id: string; status: WebhookStatus }> = await this.db.query(
-      `SELECT tenant_id, id, status FROM webhooks WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
-      [[...new Set(wanted.map((w) => w.id))]],
-    );
+    const rows = await runPrepared<Array<{ tenant_id: string; id: string; status: WebhookStatus }>>(this.db, LIVE_STATUSES, [[...new Set(wanted.map((w) => w.id))]]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return wanted.map((w) => {
       const row = byId.get(w.id);
