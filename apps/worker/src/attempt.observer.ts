@@ -49,17 +49,22 @@ export class AttemptObserver {
     if (scheduled && (outcome.kind === 'succeeded' || outcome.kind === 'failed')) this.metrics.finished.inc({ outcome: outcome.kind });
   }
 
-  /** One line per attempt; no URL, header, body or secret is ever part of it. */
+  /**
+   * One line per attempt; no URL, header, body or secret is ever part of it. The level is chosen first and nothing is
+   * built when the logger would drop the line.
+   */
   private write(job: DeliveryJobPayload, outcome: AttemptOutcome): void {
-    const base = { delivery_id: job.deliveryId, tenant_id: job.tenantId, trigger: job.trigger ?? 'scheduled', request_id: job.requestId };
     if (outcome.kind === 'deferred') return;
     if (outcome.kind === 'skipped') {
       const level = TERMINAL_SKIPS.has(outcome.reason) ? 'info' : 'debug';
-      this.log[level]({ ...base, outcome: 'skipped', reason: outcome.reason }, 'Delivery skipped');
+      if (!this.log.isLevelEnabled(level)) return;
+      this.log[level]({ ...lineBase(job), outcome: 'skipped', reason: outcome.reason }, 'Delivery skipped');
       return;
     }
+    const level = outcome.kind === 'failed' && outcome.reason !== 'manual_attempt_failed' ? 'warn' : 'info';
+    if (!this.log.isLevelEnabled(level)) return;
     const line = {
-      ...base,
+      ...lineBase(job),
       webhook_id: outcome.facts.webhookId,
       attempt: outcome.attempt,
       outcome: attemptLabel(outcome),
@@ -68,9 +73,13 @@ export class AttemptObserver {
       ...(outcome.kind === 'retry' ? { error: outcome.error, retry_in_ms: outcome.delayMs } : {}),
       ...(outcome.kind === 'failed' ? { error: outcome.error, reason: outcome.reason, webhook_disabled: outcome.facts.webhookDisabled } : {}),
     };
-    if (outcome.kind === 'failed' && outcome.reason !== 'manual_attempt_failed') this.log.warn(line, 'Delivery attempt failed for good');
+    if (level === 'warn') this.log.warn(line, 'Delivery attempt failed for good');
     else this.log.info(line, 'Delivery attempt');
   }
+}
+
+function lineBase(job: DeliveryJobPayload) {
+  return { delivery_id: job.deliveryId, tenant_id: job.tenantId, trigger: job.trigger ?? 'scheduled', request_id: job.requestId };
 }
 
 /** succeeded, retry, failed, or recorded (a manual attempt that failed and left the delivery as it was). */

@@ -1,14 +1,19 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server } from 'node:http';
 import type { Logger as Pino } from 'pino';
 import { Registry } from 'prom-client';
+import { answerSupervisorMetrics } from './cluster-metrics';
+import { listen, metricsHttpServer } from './metrics-http';
 import { WORKER_LOG } from './worker-log';
+import { isSupervisedProcess } from './worker-processes';
 
 /**
  * The worker's only HTTP surface, on WORKER_METRICS_PORT (0: none): `GET /metrics` (Prometheus text) and `GET /health`
  * (200 while running, 503 once it is draining). It serves nothing a tenant sends and reads no request body. A port
  * that cannot be bound is logged as an error and deliveries carry on: metrics are never worth stopping delivery for.
+ * Under WORKER_PROCESSES > 1 the supervisor serves the port (superviseWorkers) and each worker process only hands its
+ * registry over when the supervisor asks for it; see answerSupervisorMetrics.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
@@ -24,15 +29,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, O
   async onApplicationBootstrap(): Promise<void> {
     const port = this.config.workerMetricsPort;
     if (port === 0) return;
-    const server = createServer((request, response) => void this.handle(request, response));
+    if (isSupervisedProcess(this.config.workerProcesses)) {
+      answerSupervisorMetrics(this.registry);
+      return;
+    }
+    const server = metricsHttpServer({ metrics: () => this.registry.metrics(), contentType: this.registry.contentType }, () => this.draining);
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '0.0.0.0', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(server, port);
       this.server = server;
       this.log.info({ port }, 'Worker metrics on GET /metrics and GET /health');
     } catch (error) {
@@ -55,23 +58,4 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, O
       server.closeAllConnections();
     });
   }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'application/json', '{"error":"method not allowed"}');
-    if (path === '/health') {
-      return this.draining ? answer(response, 503, 'application/json', '{"status":"draining"}') : answer(response, 200, 'application/json', '{"status":"ok"}');
-    }
-    if (path !== '/metrics') return answer(response, 404, 'application/json', '{"error":"not found"}');
-    try {
-      answer(response, 200, this.registry.contentType, await this.registry.metrics());
-    } catch (error) {
-      answer(response, 500, 'text/plain; charset=utf-8', `metrics unavailable: ${(error as Error).message}\n`);
-    }
-  }
-}
-
-function answer(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-  response.end(body);
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import cluster, { Worker } from 'node:cluster';
+import { serveClusterMetrics } from './cluster-metrics';
 
 /** A worker process that dies sooner than this after its start counts as a crash loop. */
 const QUICK_DEATH_MS = 5000;
@@ -13,8 +14,10 @@ const RESTART_DELAY_MS = 1000;
  * advisory locks); the per-endpoint in-flight bound is per process, like it is per replica. A process that dies is
  * started again (its jobs come back through Bull's stalled-job check), unless it keeps dying at once. SIGTERM or
  * SIGINT is passed on; each process drains as a single worker does, and this one exits 0 when all have exited 0.
+ * This process serves WORKER_METRICS_PORT (`metricsPort`, 0: none): `GET /metrics` answers the sum over all worker
+ * processes (cluster-metrics.ts), `GET /health` 200 until it starts stopping, then 503.
  */
-export function superviseWorkers(count: number, shutdownTimeoutMs: number): void {
+export function superviseWorkers(count: number, shutdownTimeoutMs: number, metricsPort = 0): void {
   const logger = new Logger('worker');
   const startedAt = new Map<Worker, number>();
   let stopping = false;
@@ -59,6 +62,12 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number): void
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
+  if (metricsPort !== 0) {
+    serveClusterMetrics(metricsPort, () => stopping).then(
+      () => logger.log(`Worker metrics (all ${count} processes) on GET /metrics and GET /health, port ${metricsPort}`),
+      (error: unknown) => logger.error(`Worker metrics server could not listen on port ${metricsPort}: ${(error as Error).message}; deliveries continue without it`),
+    );
+  }
   for (let index = 0; index < count; index++) start();
   logger.log(`Hookline worker supervising ${count} worker processes`);
 }
@@ -66,4 +75,9 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number): void
 /** True in the process that should supervise rather than work. */
 export function isSupervisor(count: number): boolean {
   return count > 1 && cluster.isPrimary;
+}
+
+/** True in a worker process a supervisor started: it leaves WORKER_METRICS_PORT to the supervisor. */
+export function isSupervisedProcess(count: number): boolean {
+  return count > 1 && cluster.isWorker;
 }

@@ -90,13 +90,18 @@ export interface PlatformGaugeSources {
   disabledEndpoints(): Promise<number>;
 }
 
-/** Gauges read on scrape: queue depth by state, outbox backlog, disabled endpoints. A failing source leaves its gauge unset. */
+/**
+ * Gauges read on scrape: queue depth by state, outbox backlog, disabled endpoints. A failing source leaves its gauge
+ * unset. They read platform-wide state, the same in every process: where several processes' registries are combined
+ * (the worker under WORKER_PROCESSES > 1, prom-client's AggregatorRegistry) they take the largest reading, not the sum.
+ */
 export function registerPlatformGauges(registry: Registry, sources: PlatformGaugeSources): void {
   new Gauge({
     name: 'hookline_queue_jobs',
     help: 'Jobs in the deliveries queue by state',
     labelNames: ['state'],
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const counts = await sources.queueCounts().catch(() => null);
       if (counts) for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
@@ -106,6 +111,7 @@ export function registerPlatformGauges(registry: Registry, sources: PlatformGaug
     name: 'hookline_outbox_backlog',
     help: 'Deliveries committed but not yet queued (pending for more than 5 s)',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const value = await sources.outboxBacklog().catch(() => null);
       if (value !== null) this.set(value);
@@ -115,6 +121,7 @@ export function registerPlatformGauges(registry: Registry, sources: PlatformGaug
     name: 'hookline_webhooks_disabled',
     help: 'Webhooks currently disabled',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const value = await sources.disabledEndpoints().catch(() => null);
       if (value !== null) this.set(value);

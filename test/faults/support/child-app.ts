@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const DIST = join(__dirname, '..', '..', '..', 'dist', 'apps');
+/** The built apps: dist/ (npm run build), or HOOKLINE_DIST when a build was written elsewhere (tsc --outDir). */
+const DIST = join(process.env.HOOKLINE_DIST ?? join(__dirname, '..', '..', '..', 'dist'), 'apps');
 /** The worker logs a JSON line per attempt at info: enough lines kept for a few hundred deliveries. */
 const OUTPUT_LINES = 2000;
 

@@ -6,9 +6,9 @@ import { requireTenant } from './tenant-scope';
 export const INTERRUPTED_ATTEMPT_ERROR = 'interrupted: the attempt started but its outcome was never recorded (worker stopped or lost the database mid-attempt)';
 
 /**
- * Marks each scheduled attempt as started before its request goes out. recordAttempt moves attempt_count up to the
- * started number, so "started_attempt > attempt_count" means an attempt began and never recorded its outcome: the
- * worker was killed, or lost PostgreSQL after sending. Costs one primary-key UPDATE per attempt.
+ * Marks each scheduled attempt as started before its request goes out. AttemptBatchRepository.record moves
+ * attempt_count up to the started number, so "started_attempt > attempt_count" means an attempt began and never
+ * recorded its outcome: the worker was killed, or lost PostgreSQL after sending. Costs one primary-key UPDATE per attempt.
  */
 @Injectable()
 export class AttemptJournalRepository {

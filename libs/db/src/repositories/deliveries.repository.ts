@@ -10,7 +10,7 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
 }
 
-/** Everything one attempt needs, loaded in one query. */
+/** Everything one attempt needs, loaded in one query (AttemptBatchRepository.load). */
 export interface DeliveryWork {
   deliveryId: string;
   tenantId: string;
@@ -114,60 +114,6 @@ export class DeliveriesRepository {
     }
   }
 
-  async loadWork(tenantId: string, deliveryId: string): Promise<DeliveryWork | null> {
-    if (!isUuid(deliveryId)) return null;
-    const [row] = await this.db.query(
-      `SELECT d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status, d.attempt_count AS "attemptCount",
-              w.id AS "webhookId", w.status AS "webhookStatus", (w.deleted_at IS NOT NULL) AS "webhookDeleted", w.url,
-              w.custom_headers_enc AS "customHeadersEnc", w.custom_payload AS "customPayload", w.secret_enc AS "secretEnc",
-              w.previous_secret_enc AS "previousSecretEnc", w.previous_secret_expires_at AS "previousSecretExpiresAt",
-              e.id AS "eventId", et.key AS "eventTypeKey", e.data AS "eventData", e.created_at AS "eventCreatedAt",
-              w.consecutive_failures AS "consecutiveFailures"
-         FROM deliveries d
-         JOIN webhooks w ON w.id = d.webhook_id
-         JOIN events e ON e.id = d.event_id
-         JOIN event_types et ON et.id = e.event_type_id
-        WHERE d.tenant_id = $1 AND d.id = $2`,
-      [requireTenant(tenantId), deliveryId],
-    );
-    return (row as DeliveryWork) ?? null;
-  }
-
-  /** The attempt row, the delivery's new state, the endpoint's failure count and, when it ends failed, the error log: one transaction. */
-  async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
-    requireTenant(record.tenantId);
-    return this.db.transaction(async (em) => {
-      const keep = record.result === 'recorded';
-      const terminal = record.result === 'succeeded' || record.result === 'failed';
-      const status: DeliveryStatus | null = keep ? null : record.result === 'retry' ? 'queued' : (record.result as DeliveryStatus);
-      const [[updated]] = await em.query(
-        `UPDATE deliveries
-            SET attempt_count = attempt_count + 1, last_status_code = $5, last_error = $6,
-                status = COALESCE($3, status),
-                next_attempt_at = CASE WHEN $9::boolean THEN next_attempt_at ELSE $4 END,
-                failure_reason = CASE WHEN $9::boolean THEN failure_reason ELSE $7 END,
-                completed_at = CASE WHEN $9::boolean THEN completed_at WHEN $8::boolean THEN now() ELSE NULL END,
-                updated_at = now()
-          WHERE tenant_id = $1 AND id = $2
-          RETURNING attempt_count`,
-        [record.tenantId, record.deliveryId, status, record.nextAttemptAt, record.statusCode, record.error, record.failureReason, terminal, keep],
-      );
-      const attempt: number = updated.attempt_count;
-      await em.query(
-        `INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, trigger, url, status_code, duration_ms, error, response_excerpt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [record.tenantId, record.deliveryId, attempt, record.trigger, record.url, record.statusCode, record.durationMs, record.error, record.responseExcerpt],
-      );
-      let webhookDisabled = false;
-      if (record.result === 'succeeded' && record.resetFailures !== false) {
-        await em.query(`UPDATE webhooks SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`, [record.webhookId]);
-      } else if (record.result === 'failed') {
-        webhookDisabled = await recordFailedDelivery(em, record, attempt);
-      }
-      return { attempt, webhookDisabled };
-    });
-  }
-
   /** Ends a delivery that will never be attempted (its endpoint is disabled or deleted), with an error log saying why. */
   async failWithoutAttempt(tenantId: string, deliveryId: string, webhookId: string, reason: string): Promise<void> {
     requireTenant(tenantId);
@@ -227,7 +173,7 @@ export class DeliveriesRepository {
 
 /**
  * A delivery that ended failed: one more consecutive failure for its endpoint (disabling it at the threshold or on a
- * 410) and an error log. Answers whether the endpoint is disabled now. Shared by the single and the batched recorder.
+ * 410) and an error log. Answers whether the endpoint is disabled now. Used by AttemptBatchRepository.record.
  */
 export async function recordFailedDelivery(em: EntityManager, record: AttemptRecord, attempt: number): Promise<boolean> {
   const [[webhook]] = await em.query(

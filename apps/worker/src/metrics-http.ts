@@ -1,0 +1,45 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+
+export interface MetricsSource {
+  metrics(): Promise<string>;
+  contentType: string;
+}
+
+/**
+ * The worker's metrics and health routes, served by MetricsServer (one worker process) or by the supervisor
+ * (WORKER_PROCESSES > 1): `GET /metrics` from `source`, `GET /health` (200, or 503 once `draining()`), 404 for any
+ * other path, 405 for any other method. Reads no request body.
+ */
+export function metricsHttpServer(source: MetricsSource, draining: () => boolean): Server {
+  return createServer((request, response) => void handle(source, draining, request, response));
+}
+
+/** Listens on every interface; rejects when the port cannot be bound. */
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function handle(source: MetricsSource, draining: () => boolean, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0];
+  if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'application/json', '{"error":"method not allowed"}');
+  if (path === '/health') {
+    return draining() ? answer(response, 503, 'application/json', '{"status":"draining"}') : answer(response, 200, 'application/json', '{"status":"ok"}');
+  }
+  if (path !== '/metrics') return answer(response, 404, 'application/json', '{"error":"not found"}');
+  try {
+    answer(response, 200, source.contentType, await source.metrics());
+  } catch (error) {
+    answer(response, 500, 'text/plain; charset=utf-8', `metrics unavailable: ${(error as Error).message}\n`);
+  }
+}
+
+function answer(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
