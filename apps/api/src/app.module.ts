@@ -1,14 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@hookline/config';
 import { DbModule } from '@hookline/db';
-import { pinoHttpOptions } from '@hookline/observability';
+import { pinoOptions } from '@hookline/observability';
 import { SigningModule } from '@hookline/signing';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { ApiKeyGuard } from './common/api-key.guard';
-import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { HttpExceptionFilter } from './common/http-exception.filter';
-import { RateLimitInterceptor } from './common/rate-limit.interceptor';
+import { RateLimiter } from './common/rate-limiter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
@@ -22,15 +22,21 @@ import { TenantsModule } from './tenants/tenants.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
+/** The API's pino logger: Nest's lines and the request lines share it. */
+export const API_LOGGER = Symbol('API_LOGGER');
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const logger = pino(pinoOptions('api', config.logLevel));
     return {
       module: AppModule,
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions('api', config.logLevel) }),
+        // Nest's own log lines through pino; request lines come from requestObserver (bootstrap.ts), so nestjs-pino's
+        // per-request middlewares are bound to no route.
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-api' }),
         SigningModule.forRoot(config.encryptionKeys),
         QueueModule,
@@ -47,12 +53,12 @@ export class AppModule {
       ],
       providers: [
         ApiKeyGuard,
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+        RateLimiter,
+        { provide: API_LOGGER, useValue: logger },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ApiKeyGuard],
+      exports: [ApiKeyGuard, RateLimiter, API_LOGGER],
     };
   }
 }

@@ -5,8 +5,10 @@ import { AppConfig } from '@hookline/config';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { HttpMetrics } from '@hookline/observability';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import type { Logger as PinoLogger } from 'pino';
+import { API_LOGGER, AppModule } from './app.module';
+import { applyEnvelope } from './common/envelope-handlers';
+import { requestObserver } from './metrics/request-observer.middleware';
 import { mountBullBoard } from './bull-board';
 import { mountOpenApi } from './openapi/openapi.document';
 import { ApiError } from './common/api-error';
@@ -22,13 +24,14 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.use(httpMetricsMiddleware(app.get(HttpMetrics)));
+  app.use(requestObserver(app.get<PinoLogger>(API_LOGGER), app.get(HttpMetrics)));
   // Large enough for a 256 KiB event plus its envelope; above it, 413 before any handler runs.
   app.use(json({ limit: config.maxEventBytes + 16 * 1024 }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));
   app.use(bodyParserErrors);
   mountBullBoard(app, config);
   mountOpenApi(app);
+  applyEnvelope(app);
   app.enableShutdownHooks();
   return app;
 }

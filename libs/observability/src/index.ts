@@ -1,3 +1,3 @@
-export { LogLevel, pinoHttpOptions, pinoOptions, REDACT_PATHS, requestIdFor } from './logger';
+export { LogLevel, pinoOptions, REDACT_PATHS, requestIdFor } from './logger';
 export { createRegistry, DeliveryMetrics, HttpMetrics, PlatformGaugeSources, registerPlatformGauges, statusClass } from './metrics';
 export { platformRegistryProvider } from './platform-registry.provider';

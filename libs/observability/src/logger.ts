@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerOptions } from 'pino';
-import type { Options as PinoHttpOptions } from 'pino-http';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -41,21 +40,4 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
-}
-
-export function pinoHttpOptions(app: string, level: LogLevel): PinoHttpOptions {
-  return {
-    ...pinoOptions(app, level),
-    genReqId: requestIdFor,
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-    // The raw request and response go straight to these three-field serializers: pino-http's default wrapping would
-    // first copy every header of every request into an object that is then thrown away.
-    wrapSerializers: false,
-    serializers: {
-      req: (request: { id: string; method: string; url: string; originalUrl?: string }) => ({ id: request.id, method: request.method, url: request.originalUrl ?? request.url }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-    },
-    // Probes and scrapes would drown the log.
-    autoLogging: { ignore: (request) => ['/health', '/ready', '/metrics'].includes(request.url ?? '') },
-  };
 }

@@ -3,12 +3,16 @@ import { ApiKeysRepository, Page } from '@hookline/db';
 import { generateApiKey } from '@hookline/signing';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE, PageQuery } from '../common/pagination.dto';
+import { InvalidationBus } from '../queue/invalidation-bus';
 import { ApiKeyView, toApiKeyView } from './api-key.view';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly apiKeys: ApiKeysRepository) {}
+  constructor(
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly invalidations: InvalidationBus,
+  ) {}
 
   async list(tenantId: string, query: PageQuery): Promise<Page<ApiKeyView>> {
     const page = await this.apiKeys.page(tenantId, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
@@ -23,7 +27,8 @@ export class ApiKeysService {
   }
 
   /**
-   * Takes effect on the next request (the guard reads PostgreSQL every time). Revoking the key making the request is
+   * Takes effect on the next request: the key leaves this process's cache before this answers, and the other API
+   * processes' within a Redis round trip (InvalidationBus). Revoking the key making the request is
    * allowed, as Svix allows it (rotate: create a new key, then revoke the old one with either). Revoking the tenant's
    * last active key is refused: nothing could create another. Revoking a revoked key answers it as it is.
    */
@@ -33,6 +38,7 @@ export class ApiKeysService {
     if (result.outcome === 'last_active_key') {
       throw ApiError.conflict('last_active_key', 'This is the tenant\'s last active API key; create another before revoking it');
     }
+    if (result.outcome === 'revoked') await this.invalidations.announce({ kind: 'api-key', keyId: result.key.id });
     return toApiKeyView(result.key);
   }
 }

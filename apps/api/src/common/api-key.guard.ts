@@ -1,30 +1,57 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiKeysRepository } from '@hookline/db';
 import { hashApiKey } from '@hookline/signing';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { InvalidationBus } from '../queue/invalidation-bus';
 import { ApiError } from './api-error';
+import { ExpiringCache } from './expiring-cache';
+import { RateLimiter } from './rate-limiter';
 import { TenantContext } from './tenant';
 
 /** `last_used_at` moves at most once a minute (ApiKeysRepository.touch); this process does not even ask more often. */
 const TOUCH_EVERY_MS = 60_000;
 const MAX_TOUCHED = 10_000;
+/**
+ * How long this process trusts a key it looked up. A revocation drops the key at once in every API process
+ * (InvalidationBus); this bounds it only when that message was missed (Redis unreachable at the time).
+ */
+export const API_KEY_CACHE_TTL_MS = 5000;
+const MAX_CACHED_KEYS = 10_000;
 
-/** Resolves the tenant from `Authorization: Bearer <key>` or `X-API-Key: <key>` on every tenant route. */
+type ActiveKey = { id: string; tenantId: string };
+
+/**
+ * Resolves the tenant from `Authorization: Bearer <key>` or `X-API-Key: <key>` on every tenant route, then counts the
+ * request against the tenant's rate limit (429 past it).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   /** Key id → when this process last sent its touch. */
   private readonly touched = new Map<string, number>();
+  /** Key hash → the active key it belongs to. Absences are never kept: an unknown key is looked up every time. */
+  private readonly keys = new ExpiringCache<string, ActiveKey>(API_KEY_CACHE_TTL_MS, MAX_CACHED_KEYS);
 
-  constructor(private readonly apiKeys: ApiKeysRepository) {}
+  constructor(
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly rateLimiter: RateLimiter,
+    invalidations: InvalidationBus,
+  ) {
+    invalidations.listen((invalidation) => {
+      if (invalidation === null) this.keys.clear();
+      else if (invalidation.kind === 'api-key') this.keys.deleteWhere((key) => key.id === invalidation.keyId);
+    });
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { tenant?: TenantContext }>();
     const presented = presentedKey(request);
     if (!presented) throw ApiError.unauthorized('An API key is required: Authorization: Bearer <api_key>');
-    const key = await this.apiKeys.findActiveByHash(hashApiKey(presented));
+    const hash = hashApiKey(presented);
+    const key = await this.keys.getOrLoad(hash, () => this.apiKeys.findActiveByHash(hash));
     if (!key) throw ApiError.unauthorized('Invalid or revoked API key');
     request.tenant = { tenantId: key.tenantId, apiKeyId: key.id };
     this.touch(key.id);
+    await this.rateLimiter.enforce(key.tenantId, context.switchToHttp().getResponse<Response>());
     return true;
   }
 

@@ -3,10 +3,11 @@ import { EventSchemaCache } from './event-schema.cache';
 import { EventTypeController } from './event-type.controller';
 import { EventTypesController } from './event-types.controller';
 import { EventTypesService } from './event-types.service';
+import { PublishableTypes } from './publishable-types';
 
 @Module({
   controllers: [EventTypeController, EventTypesController],
-  providers: [EventTypesService, EventSchemaCache],
-  exports: [EventTypesService, EventSchemaCache],
+  providers: [EventTypesService, EventSchemaCache, PublishableTypes],
+  exports: [EventTypesService, EventSchemaCache, PublishableTypes],
 })
 export class EventTypesModule {}

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { EventType, EventTypesRepository, Page } from '@hookline/db';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
+import { InvalidationBus } from '../queue/invalidation-bus';
 import { CreateEventTypeDto } from './dto/create-event-type.dto';
 import { ListEventTypesQuery } from './dto/list-event-types.query';
 import { UpdateEventTypeDto } from './dto/update-event-type.dto';
@@ -10,7 +11,10 @@ import { compileSchema } from './json-schema';
 
 @Injectable()
 export class EventTypesService {
-  constructor(private readonly eventTypes: EventTypesRepository) {}
+  constructor(
+    private readonly eventTypes: EventTypesRepository,
+    private readonly invalidations: InvalidationBus,
+  ) {}
 
   async listVisible(tenantId: string): Promise<ReferenceEventTypeView[]> {
     return (await this.eventTypes.listVisible(tenantId)).map(toReferenceView);
@@ -47,6 +51,8 @@ export class EventTypesService {
       archived: input.archived,
     });
     if (!updated) throw ApiError.notFound('Event type');
+    // Publishes use the type from memory (PublishableTypes): the next one must see this change.
+    await this.invalidations.announce({ kind: 'event-types', tenantId });
     return toEventTypeView(updated);
   }
 

@@ -1,8 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { EventsRepository, EventType, EventTypesRepository, OutboxRepository } from '@hookline/db';
+import { EventsRepository, EventType, OutboxRepository } from '@hookline/db';
 import { ApiError } from '../common/api-error';
 import { EventSchemaCache } from '../event-types/event-schema.cache';
+import { PublishableTypes } from '../event-types/publishable-types';
 import { DeliveryFanOut } from './delivery-fan-out';
 import { PublishEventDto } from './dto/publish-event.dto';
 import { checkEventData, checkIdempotencyKey, jsonByteLength } from './event-data.rules';
@@ -25,7 +26,7 @@ export interface PublishOutcome {
 @Injectable()
 export class EventsService {
   constructor(
-    private readonly eventTypes: EventTypesRepository,
+    private readonly eventTypes: PublishableTypes,
     private readonly events: EventsRepository,
     private readonly outbox: OutboxRepository,
     private readonly schemas: EventSchemaCache,
@@ -71,7 +72,7 @@ export class EventsService {
 
   /** An unknown key and a foreign tenant's key look the same: the type is simply not there for this tenant. */
   private async publishableType(tenantId: string, key: string): Promise<EventType> {
-    const type = await this.eventTypes.getVisibleByKey(tenantId, key);
+    const type = await this.eventTypes.byKey(tenantId, key);
     if (!type) throw ApiError.validation([{ field: 'event_type', message: `${key} is not an event type of this tenant` }]);
     if (type.tenantId === null) throw ApiError.validation([{ field: 'event_type', message: `${key} is a system event type; Hookline publishes it itself` }]);
     if (type.archivedAt) throw ApiError.validation([{ field: 'event_type', message: `${key} is archived; unarchive it to publish` }]);

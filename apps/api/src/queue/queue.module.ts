@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { maxAttempts } from '@hookline/delivery';
 import { bullQueueOptions, DELIVERY_QUEUE, DeliveryEnqueuer } from '@hookline/queue';
 import type { Queue } from 'bull';
+import { InvalidationBus } from './invalidation-bus';
 import { OutboxRelay } from './outbox-relay';
 
 /** The API only adds jobs (and shows them in Bull Board); it never processes them. */
@@ -23,7 +24,8 @@ import { OutboxRelay } from './outbox-relay';
       useFactory: (queue: Queue, config: AppConfig) => new DeliveryEnqueuer(queue, maxAttempts(config.retrySchedule)),
     },
     OutboxRelay,
+    InvalidationBus,
   ],
-  exports: [DeliveryEnqueuer, OutboxRelay, BullModule],
+  exports: [DeliveryEnqueuer, OutboxRelay, InvalidationBus, BullModule],
 })
 export class QueueModule {}

@@ -1,34 +1,35 @@
 import { InjectQueue } from '@nestjs/bull';
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { GroupCommit } from '@hookline/db';
 import { DELIVERY_QUEUE } from '@hookline/queue';
 import type { Queue } from 'bull';
-import type { Request, Response } from 'express';
-import { Observable } from 'rxjs';
+import type { Response } from 'express';
 import { ApiError } from './api-error';
-import { TenantContext } from './tenant';
 
 const WINDOW_MS = 60_000;
 /** The count is advisory: a Redis slower than this lets the request through rather than slowing the API. */
 const REDIS_TIMEOUT_MS = 250;
 /** After Redis failed, requests skip the count for this long instead of each waiting out the timeout. */
 const FAIL_OPEN_MS = 5000;
-/** INCR and the key's expiry in one step, so a crash between them cannot leave a counter that never expires. */
 /** ioredis states of a client that has lost Redis and is waiting to retry. */
 const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
-/** INCRBY for the requests of one batch (ARGV[2] of them); the key is new when the count equals that number. */
+/**
+ * INCRBY for the requests of one batch (ARGV[2] of them) and the key's expiry in one step, so a crash between them
+ * cannot leave a counter that never expires; the key is new when the count equals that number.
+ */
 const COUNT_SCRIPT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2]) if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 /**
  * RATE_LIMIT_PER_MINUTE per tenant on the tenant API, in fixed one-minute windows counted in Redis, so the limit holds
- * across API replicas. An interceptor rather than a global guard: global guards run before ApiKeyGuard, and the
- * tenant is what is counted; interceptors run after every guard and before the route's own (the upload's multer), so
- * a refused upload is never read. If Redis is down the API fails open (logged): accepting work matters more.
+ * across API replicas. ApiKeyGuard asks it once the tenant is known: guards run before any interceptor (the upload's
+ * multer among them), so a refused upload is never read. Not an interceptor of its own: every Nest interceptor costs
+ * each request an rxjs pipeline (see envelope-handlers.ts). If Redis is down the API fails open (logged): accepting
+ * work matters more.
  */
 @Injectable()
-export class RateLimitInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(RateLimitInterceptor.name);
+export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
   private skipUntil = 0;
   /**
    * Requests arriving together are counted in one Redis round trip: one INCRBY per tenant window for all of them,
@@ -41,16 +42,13 @@ export class RateLimitInterceptor implements NestInterceptor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request & { tenant?: TenantContext }>();
-    if (!request.tenant) return next.handle();
+  /** Counts this request for the tenant; sets the X-RateLimit headers, and throws 429 once the window's limit is passed. */
+  async enforce(tenantId: string, response: Response): Promise<void> {
     const now = Date.now();
     const window = Math.floor(now / WINDOW_MS);
-    const count = await this.count(`${this.config.queuePrefix}:rate-limit:${request.tenant.tenantId}:${window}`, now);
-    if (count === null) return next.handle();
+    const count = await this.count(`${this.config.queuePrefix}:rate-limit:${tenantId}:${window}`, now);
+    if (count === null) return;
     const limit = this.config.rateLimitPerMinute;
-    const response = context.switchToHttp().getResponse<Response>();
     response.setHeader('X-RateLimit-Limit', String(limit));
     response.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - count)));
     if (count > limit) {
@@ -59,7 +57,6 @@ export class RateLimitInterceptor implements NestInterceptor {
         'Retry-After': String(retryAfter),
       });
     }
-    return next.handle();
   }
 
   /** This window's count including this request, or null when Redis did not answer (fail open). */
