@@ -1,6 +1,7 @@
 import { Children } from './children';
 import { BenchOptions } from './options';
 import { ReceiverClient } from './receiver.client';
+import { formatShare, stealMeter } from './steal';
 
 export interface BenchContext {
   options: BenchOptions;
@@ -27,7 +28,9 @@ export async function repeat<T>(label: string, runs: number, fn: (run: number) =
   for (let run = 1; run <= runs; run += 1) {
     progress(`${label}: run ${run}/${runs}`);
     try {
-      results.push({ status: 'ok', value: await fn(run) });
+      results.push({ status: 'ok', value: await stealMeter.measure(label, run, () => fn(run)) });
+      const stolen = stealMeter.records.at(-1);
+      if (stolen && stolen.label === label && stolen.run === run && stolen.steal >= 0.02) progress(`${label}: run ${run} lost ${formatShare(stolen.steal)} of the CPU to the hypervisor (steal)`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof Unavailable) {

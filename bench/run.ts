@@ -16,6 +16,7 @@ import { memoryRun } from './sections/memory';
 import { rawRun } from './sections/raw';
 import { snapshotBuild } from './snapshot';
 import { Stack, tuning } from './stack';
+import { formatShare, stealMeter } from './steal';
 import { median } from './stats';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
@@ -174,14 +175,24 @@ function heading(options: BenchOptions, startedAt: Date): string {
     `app settings: ${Object.entries(tuning(options.env))
       .map(([name, value]) => `${name}=${value}`)
       .join(', ')}`,
+    stealLine(),
   ].join('\n');
+}
+
+/** Figures from runs that lost CPU to other guests are not comparable with a quiet machine's: say so with them. */
+function stealLine(): string {
+  const worst = stealMeter.worst();
+  const whole = `CPU steal (time the hypervisor gave other guests): ${formatShare(stealMeter.whole())} over the whole bench`;
+  if (!worst) return whole;
+  const warning = worst.steal >= 0.05 ? '; above 5% the absolute figures understate this machine, compare the ratios' : '';
+  return `${whole}, worst run ${formatShare(worst.steal)} (${worst.label} ${worst.run})${warning}`;
 }
 
 async function writeResults(options: BenchOptions, startedAt: Date, finishedAt: Date, list: Figure[], results: BenchResults): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${startedAt.toISOString().replace(/:/g, '-')}.json`);
   const { env: _env, databaseUrl: _db, redisUrl: _redis, ...settings } = options;
-  const document = { startedAt, finishedAt, mode: options.quick ? 'quick' : 'full', settings, appSettings: tuning(options.env), machine: machine(), figures: list, runs: results };
+  const document = { startedAt, finishedAt, mode: options.quick ? 'quick' : 'full', settings, appSettings: tuning(options.env), machine: machine(), cpuSteal: { whole: stealMeter.whole(), runs: stealMeter.records }, figures: list, runs: results };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
 }
