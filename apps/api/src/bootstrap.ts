@@ -24,6 +24,8 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Express would hash every JSON answer into a weak ETag; no client of this API revalidates, so that is CPU for nothing.
+  app.set('etag', false);
   app.use(requestObserver(app.get<PinoLogger>(API_LOGGER), app.get(HttpMetrics)));
   // Large enough for a 256 KiB event plus its envelope; above it, 413 before any handler runs.
   app.use(json({ limit: config.maxEventBytes + 16 * 1024 }));
