@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** SQL that PostgreSQL parses and plans once per connection, then only executes (see `runPrepared`). */
 export interface PreparedStatement {
@@ -19,10 +21,32 @@ interface Executor {
   query(query: string, parameters?: unknown[]): Promise<unknown>;
 }
 
+interface PgResult {
+  command: string;
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+interface PgPool {
+  query(config: PreparedStatement, values: unknown[]): Promise<PgResult>;
+}
+
 /**
- * Runs a prepared statement through TypeORM (the pool, or a transaction's connection), answering what `query` would.
- * TypeORM hands its query argument to pg's `client.query` untouched, and pg takes a `{ name, text }` config there.
+ * Runs a prepared statement, answering what TypeORM's `query` would (rows; `[rows, rowCount]` for UPDATE and DELETE).
+ * On the data source itself (no transaction) it goes straight to the pg pool under TypeORM: its query runner costs
+ * ~30 µs of CPU per statement on top of pg's ~27 (measured, 4 connections, SELECT $1), paid by every batch of the
+ * hot paths. Inside a transaction it runs on the transaction's connection through TypeORM, which hands a
+ * `{ name, text }` config to pg's `client.query` untouched. Errors are pg's own either way (`code` set), which is
+ * what isDatabaseUnavailable reads.
  */
-export function runPrepared<T>(executor: Executor, statement: PreparedStatement, parameters: unknown[]): Promise<T> {
-  return executor.query(statement as unknown as string, parameters) as Promise<T>;
+export async function runPrepared<T>(executor: Executor, statement: PreparedStatement, parameters: unknown[]): Promise<T> {
+  const pool = poolOf(executor);
+  if (!pool) return executor.query(statement as unknown as string, parameters) as Promise<T>;
+  const result = await pool.query(statement, parameters);
+  return (result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows) as T;
+}
+
+function poolOf(executor: Executor): PgPool | null {
+  if (!(executor instanceof DataSource) || !(executor.driver instanceof PostgresDriver)) return null;
+  return (executor.driver.master as PgPool | undefined) ?? null;
 }
