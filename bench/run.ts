@@ -13,7 +13,7 @@ import { endToEndRun, fanOutRun } from './sections/end-to-end';
 import { ingestionRun } from './sections/ingestion';
 import { latencyRun } from './sections/latency';
 import { memoryRun } from './sections/memory';
-import { rawRun } from './sections/raw';
+import { rawRun, withPairedRaw } from './sections/raw';
 import { snapshotBuild } from './snapshot';
 import { Stack, tuning } from './stack';
 import { formatShare, stealMeter } from './steal';
@@ -123,9 +123,10 @@ async function pipeline(ctx: BenchContext, results: BenchResults, stacks: Set<St
     stacks.add(stack);
     await stack.startApi();
     const s = stack;
-    if (want('drain')) results.drain = await repeat('worker drain', options.runs, (run) => drainRun(ctx, s, run));
-    if (want('e2e')) results.e2e = await repeat('end to end', options.runs, (run) => endToEndRun(ctx, s, run));
-    if (want('fanout')) results.fanout = await repeat('fan-out', options.runs, (run) => fanOutRun(ctx, s, run));
+    // Each rate with the ceiling of its own minute beside it (withPairedRaw); the table's ratios use those pairs.
+    if (want('drain')) results.drain = await repeat('worker drain', options.runs, (run) => withPairedRaw(ctx, 'drain', run, () => drainRun(ctx, s, run)));
+    if (want('e2e')) results.e2e = await repeat('end to end', options.runs, (run) => withPairedRaw(ctx, 'e2e', run, () => endToEndRun(ctx, s, run)));
+    if (want('fanout')) results.fanout = await repeat('fan-out', options.runs, (run) => withPairedRaw(ctx, 'fanout', run, () => fanOutRun(ctx, s, run)));
     if (want('latency')) {
       const e2eRate = median(okValues(results.e2e).map((run) => run.rate));
       results.latency = await repeat('light-load latency', options.runs, (run) => latencyRun(ctx, s, run, e2eRate));

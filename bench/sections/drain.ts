@@ -14,6 +14,8 @@ export interface DrainRun {
   drainMs: number;
   backlogMs: number;
   ledger: Ledger;
+  /** The raw ceiling measured just before this run (withPairedRaw), when there was one. */
+  pairedRaw?: number;
 }
 
 /** 2. A backlog created while the worker is stopped, then the real worker started: how fast does it empty it? */

@@ -12,6 +12,8 @@ export interface EndToEndRun {
   publishMs: number;
   totalMs: number;
   ledger: Ledger;
+  /** The raw ceiling measured just before this run (withPairedRaw), when there was one. */
+  pairedRaw?: number;
 }
 
 /** 3. N events through POST /v1/events, one subscribed webhook, `inFlight` publishes at a time, worker running. */
