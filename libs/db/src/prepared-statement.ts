@@ -33,9 +33,9 @@ interface PgPool {
 
 /**
  * Runs a prepared statement, answering what TypeORM's `query` would (rows; `[rows, rowCount]` for UPDATE and DELETE).
- * On the data source or its default manager (no transaction) it goes straight to the pg pool under TypeORM: its query runner costs
- * ~30 µs of CPU per statement on top of pg's ~27 (measured, 4 connections, SELECT $1), paid by every batch of the
- * hot paths. Inside a transaction it runs on the transaction's connection through TypeORM, which hands a
+ * On the data source or its default manager (no transaction) it goes straight to the pg pool under TypeORM: its query
+ * runner costs ~30 µs of CPU per statement on top of pg's ~27 (measured, 4 connections, SELECT $1), paid by every
+ * batch of the hot paths. Inside a transaction it runs on the transaction's connection through TypeORM, which hands a
  * `{ name, text }` config to pg's `client.query` untouched. Errors are pg's own either way (`code` set), which is
  * what isDatabaseUnavailable reads.
  */

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiKeysRepository } from '@hookline/db';
+import { ActiveKey, ApiKeysRepository } from '@hookline/db';
 import { hashApiKey } from '@hookline/signing';
 import type { Request, Response } from 'express';
 import { InvalidationBus } from '../queue/invalidation-bus';
@@ -18,8 +18,6 @@ const MAX_TOUCHED = 10_000;
 export const API_KEY_CACHE_TTL_MS = 5000;
 const MAX_CACHED_KEYS = 10_000;
 
-type ActiveKey = { id: string; tenantId: string };
-
 /**
  * Resolves the tenant from `Authorization: Bearer <key>` or `X-API-Key: <key>` on every tenant route, then counts the
  * request against the tenant's rate limit (429 past it).
@@ -36,10 +34,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly rateLimiter: RateLimiter,
     invalidations: InvalidationBus,
   ) {
-    invalidations.listen((invalidation) => {
-      if (invalidation === null) this.keys.clear();
-      else if (invalidation.kind === 'api-key') this.keys.deleteWhere((key) => key.id === invalidation.keyId);
-    });
+    invalidations.follow(this.keys, 'api-key', (key, revoked) => key.id === revoked.keyId);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -15,8 +15,7 @@ type Handler = (...args: unknown[]) => unknown;
  * reads `instance[method]` to build its routes: every metadata key of the handler (HTTP code, headers, guards,
  * interceptors, OpenAPI) is copied onto the wrapper, so Nest sees the same route.
  */
-export function applyEnvelope(app: INestApplication): number {
-  let wrapped = 0;
+export function applyEnvelope(app: INestApplication): void {
   for (const module of app.get(ModulesContainer).values()) {
     for (const controller of module.controllers.values()) {
       const instance = controller.instance as Record<string, unknown> | undefined;
@@ -28,11 +27,9 @@ export function applyEnvelope(app: INestApplication): number {
         if (Reflect.getMetadata(PATH_METADATA, original) === undefined) continue; // not a route handler
         if (Reflect.getMetadata(RAW_RESPONSE, original) === true) continue;
         instance[name] = envelopeHandler(original as Handler, Reflect.getMetadata(RESPONSE_MESSAGE, original) ?? 'ok');
-        wrapped += 1;
       }
     }
   }
-  return wrapped;
 }
 
 function envelopeHandler(original: Handler, message: string): Handler {

@@ -20,10 +20,7 @@ export class PublishableTypes {
     private readonly eventTypes: EventTypesRepository,
     invalidations: InvalidationBus,
   ) {
-    invalidations.listen((invalidation) => {
-      if (invalidation === null) this.types.clear();
-      else if (invalidation.kind === 'event-types') this.types.deleteWhere((type) => type.tenantId === invalidation.tenantId);
-    });
+    invalidations.follow(this.types, 'event-types', (type, changed) => type.tenantId === changed.tenantId);
   }
 
   /** The tenant's own type with this key, else the system type, else null (see EventTypesRepository.getVisibleByKey). */

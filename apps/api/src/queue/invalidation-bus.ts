@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { DELIVERY_QUEUE } from '@hookline/queue';
 import type { Queue } from 'bull';
 import type Redis from 'ioredis';
+import type { ExpiringCache } from '../common/expiring-cache';
 
 /** A row an API process may hold in memory changed: every process drops its copy. */
 export type Invalidation = { kind: 'api-key'; keyId: string } | { kind: 'event-types'; tenantId: string };
@@ -32,8 +33,23 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
     this.channel = `${config.queuePrefix}:invalidate`;
   }
 
-  listen(listener: InvalidationListener): void {
+  private listen(listener: InvalidationListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Keeps `cache` true to the rows it copies: an invalidation of `kind` drops the entries `matches` names, and
+   * everything is dropped after a reconnect (when messages may have been missed).
+   */
+  follow<K, V, Kind extends Invalidation['kind']>(
+    cache: ExpiringCache<K, V>,
+    kind: Kind,
+    matches: (value: V, invalidation: Extract<Invalidation, { kind: Kind }>) => boolean,
+  ): void {
+    this.listen((invalidation) => {
+      if (invalidation === null) cache.clear();
+      else if (invalidation.kind === kind) cache.deleteWhere((value) => matches(value, invalidation as Extract<Invalidation, { kind: Kind }>));
+    });
   }
 
   /** Applies the change here, then tells the other processes. Never throws: the TTL covers a failed publish. */
@@ -48,7 +64,7 @@ export class InvalidationBus implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     // Same connection settings as the queue's own client, but retrying for as long as it takes: a subscriber.
-    const subscriber = this.queue.client.duplicate({ maxRetriesPerRequest: null, lazyConnect: true });
+    const subscriber = this.queue.client.duplicate({ maxRetriesPerRequest: null, lazyConnect: true, autoResubscribe: false });
     this.subscriber = subscriber;
     let connectedBefore = false;
     subscriber.on('ready', () => {

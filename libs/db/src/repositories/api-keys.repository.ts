@@ -9,7 +9,8 @@ import { isUuid, requireTenant } from './tenant-scope';
 /** `last_active_key`: refused, the tenant would have no way in left. */
 export type RevokeOutcome = { outcome: 'revoked' | 'already_revoked' | 'last_active_key'; key: ApiKey } | { outcome: 'not_found' };
 
-type ActiveKey = Pick<ApiKey, 'id' | 'tenantId'>;
+/** What a tenant request needs of its key: which key, whose. */
+export type ActiveKey = Pick<ApiKey, 'id' | 'tenantId'>;
 
 const ACTIVE_KEYS = prepared(`SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`);
 

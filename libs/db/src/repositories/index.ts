@@ -1,4 +1,4 @@
-export { ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
+export { ActiveKey, ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
 export { AttemptBatchRepository, LoadedWork, WorkRequest } from './attempt-batch.repository';
 export { AttemptJournalRepository, INTERRUPTED_ATTEMPT_ERROR } from './attempt-journal.repository';
 export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
