@@ -44,6 +44,25 @@ describe('LocalDirectoryStorage', () => {
     expect(await files()).toEqual(['t']);
   });
 
+  it('leaves nothing behind when the body is destroyed without an error, before or after the file is open', async () => {
+    const early = new PassThrough();
+    const first = storage.put('t/early', early, 'text/plain');
+    early.destroy();
+    await expect(first).rejects.toThrow('closed before it ended');
+    const late = new PassThrough();
+    const second = storage.put('t/late', late, 'text/plain');
+    late.write('partial');
+    setTimeout(() => late.destroy(), 20);
+    await expect(second).rejects.toThrow('closed before it ended');
+    expect(await files()).toEqual(['t']);
+  });
+
+  it('writes a body of many chunks in order', async () => {
+    const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i % 256));
+    await storage.put('t/many', Readable.from(chunks), 'application/octet-stream');
+    expect((await readFile(join(root, 't/many'))).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   it('leaves nothing behind when the signal aborts', async () => {
     const body = new PassThrough();
     const controller = new AbortController();
