@@ -4,6 +4,7 @@ import { UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
 import { ApiError } from '../common/api-error';
 import { OutboxRelay } from '../queue/outbox-relay';
 import type { StoredFile } from './streaming-upload.storage';
+import { webhookDisabled } from './upload-target.guard';
 
 export interface UploadResult {
   upload_id: string;
@@ -55,7 +56,7 @@ export class UploadsService {
         storageKey: file.storageKey,
       });
       if (!recorded.recorded) {
-        throw recorded.reason === 'disabled' ? ApiError.conflict('webhook_disabled', 'The webhook is disabled') : ApiError.notFound('Webhook');
+        throw recorded.reason === 'disabled' ? webhookDisabled() : ApiError.notFound('Webhook');
       }
       // Committed: delivery is guaranteed from here (see DeliveryFanOut), so the answer does not wait for Redis.
       void this.relay.relay([{ deliveryId: recorded.deliveryId, tenantId, requestId }]);
