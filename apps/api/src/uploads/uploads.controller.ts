@@ -1,5 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Controller, Get, HttpCode, Param, Post, UploadedFile, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from '../common/api-key.guard';
 import { RequestId } from '../common/request-id';
@@ -8,6 +7,7 @@ import { ApiTenantAuth } from '../openapi/api-auth.decorator';
 import { ApiEnvelope } from '../openapi/api-envelope.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import type { StoredFile } from './streaming-upload.storage';
+import { MultipartFileGuard } from './multipart-file.guard';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadResult, UploadsService, UploadView } from './uploads.service';
 import { UploadFileBody } from './dto/upload-file.schema';
@@ -29,8 +29,7 @@ export class UploadsController {
   @ApiErrors([400, 'file_missing: no file in the field `file`'], 404, [409, 'webhook_disabled: enable the webhook first'], [413, 'The file is over MAX_UPLOAD_BYTES; nothing is stored'])
   @Post('upload_file/webhook_id/:webhook_id')
   @HttpCode(200)
-  @UseGuards(UploadTargetGuard)
-  @UseInterceptors(FileInterceptor('file'))
+  @UseGuards(UploadTargetGuard, MultipartFileGuard)
   upload(
     @Tenant() tenant: TenantContext,
     @Param('webhook_id') webhookId: string,

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { StorageModule, UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
 import { StreamingUploadStorage } from './streaming-upload.storage';
+import { MultipartFileGuard } from './multipart-file.guard';
 import { UploadTargetGuard } from './upload-target.guard';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
@@ -20,6 +21,6 @@ import { UploadsService } from './uploads.service';
     }),
   ],
   controllers: [UploadsController],
-  providers: [UploadsService, UploadTargetGuard],
+  providers: [UploadsService, UploadTargetGuard, MultipartFileGuard],
 })
 export class UploadsModule {}
