@@ -198,12 +198,21 @@ describe('bad input: 4xx envelopes, nothing written', () => {
       await expectRefused(upload(webhookId, uploadForm('file', Buffer.alloc(1025, 'a'))), 413, 'payload_too_large');
     });
 
-    it('answers 409 to an upload to a disabled webhook', async () => {
-      await platform.db.query(`UPDATE webhooks SET status = 'disabled' WHERE id = $1`, [webhookId]);
+    it('answers 409 to an upload to a disabled webhook, the same whether this process saw it enabled moments ago or never', async () => {
+      // webhookId passed the target check in the cases above, so the API remembers it enabled: the statement that
+      // records the upload refuses it, after the file was read, and the file goes. The second webhook was never seen
+      // enabled: the target check refuses it before a byte is read.
+      const other = await register(valid({ url: `${URL_OK}/second` }));
+      expect(other.status).toBe(201);
+      const neverSeen = other.body.data.id as string;
+      await platform.db.query(`UPDATE webhooks SET status = 'disabled' WHERE id = ANY($1::uuid[])`, [[webhookId, neverSeen]]);
       try {
-        await expectRefused(upload(webhookId, uploadForm('file')), 409, 'webhook_disabled');
+        const seen = await expectRefused(upload(webhookId, uploadForm('file')), 409, 'webhook_disabled');
+        const cold = await expectRefused(upload(neverSeen, uploadForm('file')), 409, 'webhook_disabled');
+        expect(seen.body).toEqual(cold.body);
       } finally {
         await platform.db.query(`UPDATE webhooks SET status = 'enabled' WHERE id = $1`, [webhookId]);
+        await platform.db.query('DELETE FROM webhooks WHERE id = $1', [neverSeen]);
       }
     });
   });
