@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,67 @@ describe('LocalDirectoryStorage', () => {
     const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i % 256));
     await storage.put('t/many', Readable.from(chunks), 'application/octet-stream');
     expect((await readFile(join(root, 't/many'))).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('keeps every file whole while uploads around it fail mid-write', async () => {
+    const puts = Array.from({ length: 40 }, async (_, index) => {
+      const body = new PassThrough();
+      const put = storage.put(`t/f${index}`, body, 'application/octet-stream');
+      for (let chunk = 0; chunk < 20; chunk++) {
+        if (index % 2 === 1 && chunk === 7) {
+          // Fail while this chunk's write is out in the thread pool, as the other uploads open their files.
+          body.write(Buffer.alloc(16 * 1024, index));
+          await new Promise((resolve) => setTimeout(resolve, index % 3));
+          body.destroy(new Error('client gone'));
+          return put.then(() => 'stored', () => 'failed');
+        }
+        if (!body.write(Buffer.alloc(16 * 1024, index))) await new Promise((resolve) => body.once('drain', resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      body.end();
+      return put.then(() => 'stored', () => 'failed');
+    });
+    const outcomes = await Promise.all(puts);
+    expect(outcomes).toEqual(Array.from({ length: 40 }, (_, index) => (index % 2 === 1 ? 'failed' : 'stored')));
+    for (let index = 0; index < 40; index += 2) {
+      expect((await readFile(join(root, `t/f${index}`))).equals(Buffer.alloc(20 * 16 * 1024, index))).toBe(true);
+    }
+    expect(await files()).toEqual(['t', ...Array.from({ length: 20 }, (_, i) => `t/f${i * 2}`)].sort());
+  });
+
+  it('closes the file only after the write that was out when the body failed has returned', async () => {
+    // The descriptor's number is free for the next open once closed: a write still queued in the thread pool would
+    // land in that file. fs is slowed here (its write answers 30 ms late) to hold the write out while the body fails.
+    const events: string[] = [];
+    const realWrite = fs.write;
+    const realClose = fs.close;
+    const write = jest.spyOn(fs, 'write').mockImplementation(((...args: unknown[]) => {
+      const callback = args.pop() as (...result: unknown[]) => void;
+      events.push('write');
+      (realWrite as (...a: unknown[]) => void)(...args, (...result: unknown[]) =>
+        setTimeout(() => {
+          events.push('write returned');
+          callback(...result);
+        }, 30),
+      );
+    }) as typeof fs.write);
+    const close = jest.spyOn(fs, 'close').mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      events.push('close');
+      realClose(fd, callback);
+    }) as typeof fs.close);
+    try {
+      const body = new PassThrough();
+      const put = storage.put('t/slow', body, 'text/plain');
+      body.write('partial');
+      while (!events.includes('write')) await new Promise((resolve) => setTimeout(resolve, 1));
+      body.destroy(new Error('client gone'));
+      await expect(put).rejects.toThrow('client gone');
+      expect(events).toEqual(['write', 'write returned', 'close']);
+      expect(await storage.exists('t/slow')).toBe(false);
+    } finally {
+      write.mockRestore();
+      close.mockRestore();
+    }
   });
 
   it('leaves nothing behind when the signal aborts', async () => {

@@ -87,58 +87,74 @@ function closed(fd: number): Promise<void> {
 
 /**
  * Every byte of `body` written to `fd`, in order; settles once the body has ended and the last write returned, or
- * rejects with the first error of the body, a write, or the signal.
+ * rejects with the first error of the body, a write, or the signal. It never settles while a write is out: the caller
+ * closes the descriptor next, and a write still queued in libuv's thread pool would land in whatever file the next
+ * `open` is given that number, another upload's among them.
  */
 function writeAll(fd: number, body: Readable, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    const queued: Buffer[] = [];
     let writing = false;
     let ended = false;
+    let failed = false;
+    let failure: unknown;
     let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
+    const settle = () => {
+      if (settled || writing || (!failed && !(ended && queued.length === 0))) return;
       settled = true;
       body.off('data', onData);
       body.off('end', onEnd);
-      body.off('error', finish);
+      body.off('error', fail);
       body.off('close', onClose);
       signal?.removeEventListener('abort', onAbort);
-      if (error === undefined) return resolve();
-      body.destroy();
-      reject(error);
+      if (failed) reject(failure);
+      else resolve();
     };
-    const writeChunk = (chunk: Buffer, offset: number) => {
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      failure = error;
+      queued.length = 0;
+      body.destroy();
+      settle();
+    };
+    const writeFrom = (chunk: Buffer, offset: number) => {
+      writing = true;
       write(fd, chunk, offset, chunk.length - offset, null, (error, written) => {
-        if (settled) return;
-        if (error) return finish(error);
-        // A regular file takes the whole chunk but for a full disk or a signal; write the rest rather than lose it.
-        if (offset + written < chunk.length) return writeChunk(chunk, offset + written);
         writing = false;
-        if (ended) return finish();
+        if (failed) return settle();
+        if (error) return fail(error);
+        // A regular file takes the whole chunk but for a full disk or a signal; write the rest rather than lose it.
+        if (offset + written < chunk.length) return writeFrom(chunk, offset + written);
+        const next = queued.shift();
+        if (next) return writeFrom(next, 0);
+        if (ended) return settle();
         body.resume();
       });
     };
     const onData = (chunk: Buffer | string) => {
-      writing = true;
       body.pause();
-      writeChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, 0);
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (writing) queued.push(buffer);
+      else writeFrom(buffer, 0);
     };
     const onEnd = () => {
       ended = true;
-      if (!writing) finish();
+      settle();
     };
     // A body destroyed without an error (a client gone without a word) must not count as complete.
     const onClose = () => {
-      if (!ended) finish(new Error('The upload stream closed before it ended'));
+      if (!ended) fail(new Error('The upload stream closed before it ended'));
     };
-    const onAbort = () => finish(signal?.reason ?? new Error('aborted'));
+    const onAbort = () => fail(signal?.reason ?? new Error('aborted'));
     if (signal?.aborted) return onAbort();
     // It may have failed or been destroyed while the file was being opened, before these listeners were there.
-    if (body.errored) return finish(body.errored);
+    if (body.errored) return fail(body.errored);
     if (body.destroyed) return onClose();
     signal?.addEventListener('abort', onAbort, { once: true });
     body.on('data', onData);
     body.once('end', onEnd);
-    body.once('error', finish);
+    body.once('error', fail);
     body.once('close', onClose);
   });
 }
