@@ -44,7 +44,7 @@ export class StreamingUploadStorage implements StorageEngine {
     });
     // Errors of the part (client gone) reach the driver through `meter`. Not `pipeline`: it aborts an AbortController,
     // building a DOMException, on every finish, which cost more than the rest of this engine for a small file.
-    file.stream.once('error', (error) => meter.destroy(error));
+    file.stream.on('error', (error) => meter.destroy(error));
     file.stream.pipe(meter);
     this.storage.put(storageKey, meter, cleanContentType(file.mimetype)).then(
       () => callback(null, { storageKey, size, sha256: hash.digest('hex') }),
