@@ -114,7 +114,7 @@ describe('LocalDirectoryStorage', () => {
       const body = new PassThrough();
       const put = storage.put('t/slow', body, 'text/plain');
       body.write('partial');
-      while (!events.includes('write')) await new Promise((resolve) => setTimeout(resolve, 1));
+      for (let waited = 0; !events.includes('write') && waited < 5000; waited += 1) await new Promise((resolve) => setTimeout(resolve, 1));
       body.destroy(new Error('client gone'));
       await expect(put).rejects.toThrow('client gone');
       expect(events).toEqual(['write', 'write returned', 'close']);

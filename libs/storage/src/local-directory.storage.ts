@@ -31,16 +31,14 @@ export class LocalDirectoryStorage implements UploadStorage {
     body.on('error', () => undefined);
     signal?.throwIfAborted();
     const fd = await openNew(path);
+    let written = false;
     try {
       await writeAll(fd, body, signal);
+      written = true;
+      await closeFd(fd);
     } catch (error) {
-      await closed(fd).catch(() => undefined);
-      await unlink(path).catch(() => undefined);
-      throw error;
-    }
-    try {
-      await closed(fd);
-    } catch (error) {
+      // A failed close has released the descriptor too: only a failed write leaves it to close here.
+      if (!written) await closeFd(fd).catch(() => undefined);
       await unlink(path).catch(() => undefined);
       throw error;
     }
@@ -69,19 +67,20 @@ export class LocalDirectoryStorage implements UploadStorage {
 /** Creates the file (never an existing one, owner-only); its folder is made only the first time it is missing. */
 async function openNew(path: string): Promise<number> {
   try {
-    return await opened(path);
+    return await openFd(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(dirname(path), { recursive: true });
-    return opened(path);
+    return openFd(path, 'wx', 0o600);
   }
 }
 
-function opened(path: string): Promise<number> {
-  return new Promise((resolve, reject) => open(path, 'wx', 0o600, (error, fd) => (error ? reject(error) : resolve(fd))));
+// Callback fs (no FileHandle), looked up at each call.
+function openFd(path: string, flags: string, mode: number): Promise<number> {
+  return new Promise((resolve, reject) => open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
-function closed(fd: number): Promise<void> {
+function closeFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => close(fd, (error) => (error ? reject(error) : resolve())));
 }
 
