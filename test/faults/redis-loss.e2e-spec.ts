@@ -109,6 +109,9 @@ describe('faults: Redis loses its jobs or goes away', () => {
     } finally {
       await queue.close();
     }
+    // The relay marks deliveries queued within 100 ms of their jobs reaching Redis (many in one UPDATE); the job can
+    // fail sooner than that, so wait for the mark rather than read it once.
+    await waitUntil('the relay to mark the delivery queued', async () => (await stack.statuses()).get(id) === 'queued', 5_000, 50);
     expect((await stack.statuses()).get(id)).toBe('queued');
 
     await stack.startWorker('worker-rescue');
