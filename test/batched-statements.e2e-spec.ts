@@ -174,6 +174,19 @@ describe('batched statements', () => {
       expect(await row(id)).toMatchObject({ attempt_count: 2, status: 'succeeded' });
     });
 
+    it('starts the count again on a success that is alone in its batch, and not for a delivery that is gone', async () => {
+      const hook = await webhook({ failures: 2 });
+      const other = await webhook({ failures: 4 });
+      const id = await delivery(hook);
+      const results = await batches.record([outcome(id, hook, 'succeeded'), outcome(randomUUID(), other, 'succeeded')]);
+      expect(results[0]).toEqual({ attempt: 1, webhookDisabled: false });
+      expect(results[1]).toBeInstanceOf(Error);
+      const counts = await db.query<{ id: string; consecutive_failures: number }>(`SELECT id, consecutive_failures FROM webhooks WHERE id = ANY($1::uuid[])`, [
+        [hook, other],
+      ]);
+      expect(Object.fromEntries(counts.map((c) => [c.id, c.consecutive_failures]))).toEqual({ [hook]: 0, [other]: 4 });
+    });
+
     it('leaves the webhook row alone on success when its count was already 0', async () => {
       const hook = await webhook({ failures: 3 });
       const id = await delivery(hook);

@@ -1,6 +1,8 @@
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
+import { GenericPlanSource } from './prepared-statement';
 
 export interface DataSourceOptions {
   databaseUrl: string;
@@ -8,9 +10,24 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
+/** Sessions for the generic-plan statements: each GroupCommit has one batch out at a time, and few kinds are hot. */
+const GENERIC_PLAN_POOL_SIZE = 4;
+/**
+ * A generic plan is made once per session and replaced when the tables' statistics change (ANALYZE), but not when a
+ * table merely grows: one made while a table held a handful of rows (a new install) scans it in full. Each session of
+ * the generic-plan pool ends after this long, so such a plan outlives the table's growth by a minute at most.
+ */
+const GENERIC_PLAN_SESSION_S = 60;
+
 /** The one TypeORM data source shape, used by the apps, the CLI and the tests. Schema changes only by migrations. */
 export function createDataSource({ databaseUrl, poolSize = 20, applicationName = 'hookline' }: DataSourceOptions): DataSource {
-  return new DataSource({
+  const connection = {
+    // A database that is away must fail requests fast (503), not hang them.
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    statement_timeout: 30000,
+  };
+  const source = new GenericPlanSource({
     type: 'postgres',
     url: databaseUrl,
     entities: ENTITIES,
@@ -22,14 +39,25 @@ export function createDataSource({ databaseUrl, poolSize = 20, applicationName =
     applicationName,
     extra: {
       max: poolSize,
-      // A database that is away must fail requests fast (503), not hang them.
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30000,
-      statement_timeout: 30000,
+      ...connection,
       // The hot paths' prepared statements (prepared-statement.ts) are planned for their actual arguments each time:
       // a generic plan cached while a table was still small (a fresh install) would keep scanning it whole once big.
+      // Those checked to reach every large table by key whatever the statistics run on the pool below instead.
       options: '-c plan_cache_mode=force_custom_plan',
     },
+  });
+  return source.useGenericPlanPool(() => {
+    const pool = new Pool({
+      connectionString: databaseUrl,
+      application_name: applicationName,
+      max: Math.min(poolSize, GENERIC_PLAN_POOL_SIZE),
+      maxLifetimeSeconds: GENERIC_PLAN_SESSION_S,
+      ...connection,
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
+    // An idle session that dies (a restart) is dropped by the pool; the next statement reports the outage itself.
+    pool.on('error', () => undefined);
+    return pool;
   });
 }
 

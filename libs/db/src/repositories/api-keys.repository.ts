@@ -12,7 +12,7 @@ export type RevokeOutcome = { outcome: 'revoked' | 'already_revoked' | 'last_act
 /** What a tenant request needs of its key: which key, whose. */
 export type ActiveKey = Pick<ApiKey, 'id' | 'tenantId'>;
 
-const ACTIVE_KEYS = prepared(`SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`);
+const ACTIVE_KEYS = prepared(`SELECT id, tenant_id AS "tenantId", hash FROM api_keys WHERE hash = ANY($1::text[]) AND revoked_at IS NULL`, { plan: 'generic' });
 
 @Injectable()
 export class ApiKeysRepository {

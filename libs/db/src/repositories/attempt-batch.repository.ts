@@ -32,7 +32,8 @@ const WORK_COLUMNS = `d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status,
  * deliveries row is reached by primary key (id = ANY), and the mark's open-status test is written so the partial
  * outbox index cannot serve it.
  */
-const LOAD = prepared(`WITH req AS (
+const LOAD = prepared(
+  `WITH req AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) WITH ORDINALITY AS r(tenant_id, id, journal, n)
        ), loaded AS MATERIALIZED (
          SELECT req.n, req.journal, ${WORK_COLUMNS}
@@ -50,11 +51,16 @@ const LOAD = prepared(`WITH req AS (
             AND d.status <> 'succeeded' AND d.status <> 'failed' AND d.started_attempt <= d.attempt_count
          RETURNING d.id
        )
-       SELECT l.*, (l.journal AND l."deliveryId" IN (SELECT id FROM started)) AS started FROM loaded l`);
+       SELECT l.*, (l.journal AND l."deliveryId" IN (SELECT id FROM started)) AS started FROM loaded l`,
+  { plan: 'generic' },
+);
 
-const UNMARK = prepared(`UPDATE deliveries SET started_attempt = attempt_count WHERE id = ANY($1::uuid[]) AND started_attempt = attempt_count + 1`);
+const UNMARK = prepared(`UPDATE deliveries SET started_attempt = attempt_count WHERE id = ANY($1::uuid[]) AND started_attempt = attempt_count + 1`, {
+  plan: 'generic',
+});
 
-const RECORD = prepared(`WITH r AS (
+const RECORD = prepared(
+  `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::boolean[],
                               $9::boolean[], $10::text[], $11::text[], $12::int[], $13::text[])
            WITH ORDINALITY AS r(tenant_id, delivery_id, status, next_attempt_at, status_code, error, failure_reason, terminal,
@@ -74,10 +80,17 @@ const RECORD = prepared(`WITH r AS (
          INSERT INTO delivery_attempts (tenant_id, delivery_id, attempt, trigger, url, status_code, duration_ms, error, response_excerpt)
          SELECT r.tenant_id, r.delivery_id, updated.attempt_count, r.trigger, r.url, r.status_code, r.duration_ms, r.error, r.response_excerpt
            FROM updated JOIN r ON r.n = updated.n
-       ), reset AS (
-         UPDATE webhooks SET consecutive_failures = 0 WHERE id = ANY($14::uuid[]) AND consecutive_failures <> 0
        )
-       SELECT n, attempt_count FROM updated`);
+       SELECT n, attempt_count FROM updated`,
+  { plan: 'generic' },
+);
+
+/**
+ * Successes of endpoints that had failures behind them start their count again; rare, so in the same transaction as
+ * the batch's RECORD rather than inside it (on a table as small as a new install's webhooks, a generic plan of the
+ * pair would scan the whole table on every batch).
+ */
+const RESET_FAILURES = `UPDATE webhooks SET consecutive_failures = 0 WHERE id = ANY($1::uuid[]) AND consecutive_failures <> 0`;
 
 /**
  * The worker's hot path, many attempts per statement (see GroupCommit): one statement loads a batch of deliveries with
@@ -124,15 +137,19 @@ export class AttemptBatchRepository {
     // UPDATE ... FROM changes a row once however many input rows match it: a delivery recorded twice in one batch (a
     // manual attempt beside the scheduled one) goes in a later round, in the same transaction.
     const split = rounds(records);
-    const single = split.length === 1 && !records.some((record) => record.result === 'failed');
-    return single ? this.recordIn(this.db.manager, records, split) : this.db.transaction((em) => this.recordIn(em, records, split));
+    const resets = [...new Set(records.filter((r) => r.result === 'succeeded' && r.resetFailures !== false).map((r) => r.webhookId))];
+    const single = split.length === 1 && resets.length === 0 && !records.some((record) => record.result === 'failed');
+    return single ? this.recordIn(this.db.manager, records, split, resets) : this.db.transaction((em) => this.recordIn(em, records, split, resets));
   }
 
-  private async recordIn(em: EntityManager, records: AttemptRecord[], split: number[][]): Promise<Array<FlushResult<RecordedAttempt>>> {
+  private async recordIn(em: EntityManager, records: AttemptRecord[], split: number[][], resets: string[]): Promise<Array<FlushResult<RecordedAttempt>>> {
     const attempts = new Map<number, number>();
     for (const round of split) {
       for (const [index, attempt] of await this.recordRound(em, round.map((i) => records[i]))) attempts.set(round[index], attempt);
     }
+    // Only for endpoints whose success was recorded: a delivery that is gone resets nothing.
+    const recordedResets = resets.filter((webhookId) => records.some((r, index) => r.webhookId === webhookId && r.result === 'succeeded' && attempts.has(index)));
+    if (recordedResets.length > 0) await em.query(RESET_FAILURES, [recordedResets]);
     const results: Array<FlushResult<RecordedAttempt>> = records.map((record, index) => {
       const attempt = attempts.get(index);
       return attempt === undefined ? new Error(`Delivery ${record.deliveryId} is gone: its attempt could not be recorded`) : { attempt, webhookDisabled: false };
@@ -150,7 +167,6 @@ export class AttemptBatchRepository {
   /** One statement for deliveries that appear once each; answers [index in `records`, attempt number] per recorded row. */
   private async recordRound(em: EntityManager, records: AttemptRecord[]): Promise<Array<[number, number]>> {
     const column = <T>(pick: (record: AttemptRecord) => T) => records.map(pick);
-    const resets = [...new Set(records.filter((r) => r.result === 'succeeded' && r.resetFailures !== false).map((r) => r.webhookId))];
     const rows = await runPrepared<Array<{ n: string; attempt_count: number }>>(
       em,
       RECORD,
@@ -168,7 +184,6 @@ export class AttemptBatchRepository {
         column((r) => r.url),
         column((r) => r.durationMs),
         column((r) => r.responseExcerpt),
-        resets,
       ],
     );
     return rows.map((row) => [Number(row.n) - 1, row.attempt_count]);

@@ -22,14 +22,17 @@ export interface EventTypeChanges {
 }
 
 /** System types and the tenant's own by key, the tenant's first, for many (tenant, key) pairs at once. */
-const VISIBLE_BY_KEYS = prepared(`SELECT r.n, et.id, et.tenant_id AS "tenantId", et.key, et.name, et.description, et.schema, et.archived_at AS "archivedAt",
+const VISIBLE_BY_KEYS = prepared(
+  `SELECT r.n, et.id, et.tenant_id AS "tenantId", et.key, et.name, et.description, et.schema, et.archived_at AS "archivedAt",
               et.created_at AS "createdAt", et.updated_at AS "updatedAt"
          FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(tenant_id, key, n)
          CROSS JOIN LATERAL (
            SELECT et.id, et.tenant_id, et.key, et.name, et.description, et.schema, et.archived_at, et.created_at, et.updated_at
              FROM event_types et WHERE (et.tenant_id = r.tenant_id OR et.tenant_id IS NULL) AND et.key = r.key
             ORDER BY et.tenant_id IS NULL LIMIT 1
-         ) et`);
+         ) et`,
+  { plan: 'generic' },
+);
 
 @Injectable()
 export class EventTypesRepository {

@@ -47,7 +47,8 @@ interface PendingUpload {
 export type RecordedEvent = { created: true; eventId: string; deliveryIds: string[] } | { created: false; eventId: string; deliveries: number };
 
 /** Publishes without an idempotency key: the events and their deliveries, many publishes in one statement. */
-const PUBLISH = prepared(`WITH r AS (
+const PUBLISH = prepared(
+  `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) WITH ORDINALITY AS r(id, tenant_id, event_type_id, data, user_id, n)
        ), inserted AS (
          INSERT INTO events (id, tenant_id, event_type_id, data, user_id) SELECT id, tenant_id, event_type_id, data::jsonb, user_id FROM r
@@ -62,7 +63,9 @@ const PUBLISH = prepared(`WITH r AS (
          SELECT event_id, array_agg(id) AS delivery_ids FROM fanned GROUP BY event_id
        )
        SELECT r.n, COALESCE(grouped.delivery_ids, '{}') AS delivery_ids
-         FROM r JOIN inserted ON inserted.id = r.id LEFT JOIN grouped ON grouped.event_id = r.id`);
+         FROM r JOIN inserted ON inserted.id = r.id LEFT JOIN grouped ON grouped.event_id = r.id`,
+  { plan: 'generic' },
+);
 
 /** Uploads: the webhook held FOR SHARE, then the upload, its event and delivery where it is enabled. */
 const RECORD_UPLOADS = prepared(`WITH r AS (
