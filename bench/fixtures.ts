@@ -97,4 +97,7 @@ export async function createBacklog(stack: Stack, tenant: BenchTenant, webhook: 
       );
     }
   }
+  // A bulk load, so its statistics now, as PostgreSQL's documentation advises after one (autovacuum would within a
+  // minute): a live install's tables carry statistics, and the worker's generic plans wait for them (prepared-statement.ts).
+  await stack.db.query('ANALYZE events, deliveries');
 }

@@ -1,4 +1,4 @@
-import { createDataSource, declaredStatements, GenericPlanSource, PreparedStatement } from '@hookline/db';
+import { createDataSource, declaredStatements, GENERIC_PLAN_MIN_ROWS, GenericPlanSource, PreparedStatement } from '@hookline/db';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from './support/database';
 
@@ -85,6 +85,16 @@ describe('generic plans of the hot statements', () => {
     expect(texts.some((t) => t.includes('INSERT INTO deliveries (tenant_id, event_id, webhook_id)'))).toBe(true);
   });
 
+  it('plans per run on the main pool while deliveries and events are small', async () => {
+    const source = (await createDataSource({ databaseUrl: db.url, poolSize: 2 }).initialize()) as GenericPlanSource;
+    try {
+      expect(await source.checkTableSizes()).toBe(false);
+      expect(source.genericPlanPool()).toBeNull();
+    } finally {
+      await source.destroy();
+    }
+  });
+
   it('reaches growing tables by key on a new install (empty, never analyzed)', async () => {
     expect(await violations(generic())).toEqual([]);
     // The check bites: the outbox's "mark queued" stays planned per run, as its generic plan here walks the partial
@@ -93,7 +103,7 @@ describe('generic plans of the hot statements', () => {
   });
 
   it('reaches growing tables by key once they hold thousands of rows and are analyzed', async () => {
-    await db.query(`INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 't' || n FROM generate_series(1, 50) n`);
+    await db.query(`INSERT INTO tenants (id, name) SELECT gen_random_uuid(), 't' || n FROM generate_series(1, 60) n`);
     await db.query(`INSERT INTO event_types (tenant_id, key, name) SELECT id, 'plan.test', 'x' FROM tenants`);
     await db.query(`INSERT INTO api_keys (tenant_id, prefix, hash) SELECT t.id, 'hl_', md5(t.id::text || n) FROM tenants t, generate_series(1, 40) n`);
     await db.query(
@@ -109,9 +119,13 @@ describe('generic plans of the hot statements', () => {
     expect(await violations(generic())).toEqual([]);
   });
 
-  it('runs generic statements on sessions of their own, closed with the data source', async () => {
+  it('runs generic statements on sessions of their own once the tables are large, closed with the data source', async () => {
+    // After the previous case: both tables hold more rows than the threshold, and are analyzed.
+    const [{ rows }] = await db.query<{ rows: number }>(`SELECT min(reltuples) AS rows FROM pg_class WHERE relname IN ('deliveries', 'events')`);
+    expect(rows).toBeGreaterThanOrEqual(GENERIC_PLAN_MIN_ROWS);
     const source = await createDataSource({ databaseUrl: db.url, poolSize: 2 }).initialize();
     expect(source).toBeInstanceOf(GenericPlanSource);
+    expect(await (source as GenericPlanSource).checkTableSizes()).toBe(true);
     const pool = (source as GenericPlanSource).genericPlanPool() as unknown as { query(sql: string): Promise<{ rows: Array<{ plan_cache_mode: string }> }>; ending: boolean };
     expect((await pool.query('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('force_generic_plan');
     expect((await source.query('SHOW plan_cache_mode'))[0].plan_cache_mode).toBe('force_custom_plan');

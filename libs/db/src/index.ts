@@ -4,4 +4,4 @@ export * from './entities';
 export { FlushResult, GroupCommit } from './group-commit';
 export { decodeCursor, encodeCursor, InvalidCursorError, Page, paginate } from './pagination';
 export * from './repositories';
-export { declaredStatements, GenericPlanSource, PreparedStatement } from './prepared-statement';
+export { declaredStatements, GENERIC_PLAN_MIN_ROWS, GenericPlanSource, PreparedStatement } from './prepared-statement';

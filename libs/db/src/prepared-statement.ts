@@ -44,7 +44,7 @@ interface PgResult {
 }
 
 interface PgPool {
-  query(config: PreparedStatement, values: unknown[]): Promise<PgResult>;
+  query(config: PreparedStatement | string, values: unknown[]): Promise<PgResult>;
 }
 
 /**
@@ -65,41 +65,84 @@ export async function runPrepared<T>(executor: Executor, statement: PreparedStat
 /**
  * The pg pool behind a data source or its default manager; null inside a transaction (a manager with a runner), where
  * the statement is planned for its arguments whatever its `plan` says. A generic statement runs on the data source's
- * generic-plan pool when it has one (createDataSource gives it one).
+ * generic-plan pool when it has one open (see GenericPlanSource).
  */
 function poolOf(executor: Executor, plan: PreparedStatement['plan']): PgPool | null {
   const source = executor instanceof DataSource ? executor : executor instanceof EntityManager && !executor.queryRunner ? executor.connection : null;
   if (!source || !(source.driver instanceof PostgresDriver)) return null;
-  if (plan === 'generic' && source instanceof GenericPlanSource) return source.genericPlanPool();
-  return (source.driver.master as PgPool | undefined) ?? null;
+  const generic = plan === 'generic' && source instanceof GenericPlanSource ? source.genericPlanPool() : null;
+  return generic ?? (source.driver.master as PgPool | undefined) ?? null;
 }
+
+/** Rows (per the last ANALYZE) that the fast-growing tables must each hold before generic plans are used. */
+export const GENERIC_PLAN_MIN_ROWS = 10_000;
+const GENERIC_PLAN_RECHECK_MS = 5_000;
+const GROWING_TABLES_ROWS = `SELECT least(
+         COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass('deliveries')), -1),
+         COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass('events')), -1)) AS rows`;
+
+type ClosablePool = PgPool & { end(): Promise<void> };
 
 /**
  * A data source with a second, small pg pool whose sessions plan prepared statements once (plan_cache_mode =
  * force_generic_plan), for the statements marked `generic`. The setting is per session, and it would also apply to
- * every unnamed statement TypeORM sends with parameters, so those never share these sessions. Opened on first use,
- * closed with the data source.
+ * every unnamed statement TypeORM sends with parameters, so those never share these sessions.
+ *
+ * A generic plan follows the statistics of the last ANALYZE, scaled to the table's current size in pages. Made while
+ * deliveries and events held a handful of rows (a new install), it walks them whole, or a webhook's whole backlog, and
+ * keeps doing so while they grow fast until the next ANALYZE. So the pool is used only while both tables are
+ * known (pg_class.reltuples, checked every 5 s without a timer) to hold GENERIC_PLAN_MIN_ROWS rows; before that the
+ * statements are planned per run on the main pool, as everything else. Opened on first use, closed with the source.
  */
 export class GenericPlanSource extends DataSource {
-  private pool: (PgPool & { end(): Promise<void> }) | null = null;
-  private openPool: (() => PgPool & { end(): Promise<void> }) | null = null;
+  private pool: ClosablePool | null = null;
+  private openPool: (() => ClosablePool) | null = null;
+  private large = false;
+  private checkedAt = -Infinity;
+  private checking: Promise<boolean> | null = null;
 
   /** How to open the pool; until this is called, generic statements run on the main pool (planned per run). */
-  useGenericPlanPool(open: () => PgPool & { end(): Promise<void> }): this {
+  useGenericPlanPool(open: () => ClosablePool): this {
     this.openPool = open;
     return this;
   }
 
+  /** The generic-plan pool when it may be used now; null otherwise (the caller takes the main pool). */
   genericPlanPool(): PgPool | null {
     if (!this.openPool || !this.isInitialized) return null;
+    if (Date.now() - this.checkedAt >= GENERIC_PLAN_RECHECK_MS) void this.checkTableSizes();
+    if (!this.large) return null;
     this.pool ??= this.openPool();
     return this.pool;
+  }
+
+  /** Reads the growing tables' sizes now; answers whether generic plans are in use. Never throws (an error keeps the last answer). */
+  checkTableSizes(): Promise<boolean> {
+    if (this.checking) return this.checking;
+    this.checkedAt = Date.now();
+    const main = this.driver instanceof PostgresDriver ? (this.driver.master as PgPool | undefined) : undefined;
+    if (!main || !this.isInitialized) return Promise.resolve(this.large);
+    this.checking = main
+      .query(GROWING_TABLES_ROWS, [])
+      .then(
+        (result) => {
+          const [row] = result.rows as Array<{ rows: number | string } | undefined>;
+          this.large = Number(row?.rows ?? -1) >= GENERIC_PLAN_MIN_ROWS;
+          return this.large;
+        },
+        () => this.large,
+      )
+      .finally(() => {
+        this.checking = null;
+      });
+    return this.checking;
   }
 
   override async destroy(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
     this.openPool = null;
+    await this.checking;
     await super.destroy();
     await pool?.end();
   }
