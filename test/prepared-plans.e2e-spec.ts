@@ -1,4 +1,4 @@
-import { createDataSource, declaredStatements, GENERIC_PLAN_MIN_ROWS, GenericPlanSource, PreparedStatement } from '@hookline/db';
+import { AttemptBatchRepository, createDataSource, declaredStatements, GENERIC_PLAN_MIN_ROWS, GenericPlanSource, PreparedStatement } from '@hookline/db';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from './support/database';
 
@@ -131,5 +131,23 @@ describe('generic plans of the hot statements', () => {
     expect((await source.query('SHOW plan_cache_mode'))[0].plan_cache_mode).toBe('force_custom_plan');
     await source.destroy();
     expect(pool.ending).toBe(true);
+  });
+
+  it('loads through the generic sessions, and again after PostgreSQL ended them', async () => {
+    const source = (await createDataSource({ databaseUrl: db.url, poolSize: 2, applicationName: 'hookline-plans' }).initialize()) as GenericPlanSource;
+    try {
+      expect(await source.checkTableSizes()).toBe(true);
+      const batches = new AttemptBatchRepository(source);
+      const wanted = await db.query<{ tenant_id: string; id: string }>(`SELECT tenant_id, id FROM deliveries ORDER BY id LIMIT 3`);
+      const load = () => batches.load(wanted.map((d) => ({ tenantId: d.tenant_id, deliveryId: d.id, journal: false })));
+      expect((await load()).map((work) => work?.deliveryId)).toEqual(wanted.map((d) => d.id));
+      // What a restart does to the sessions: the pool drops the dead ones and the next batch opens a new one.
+      const ended = await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hookline-plans'`);
+      expect(ended.length).toBeGreaterThanOrEqual(2);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await load()).map((work) => work?.deliveryId)).toEqual(wanted.map((d) => d.id));
+    } finally {
+      await source.destroy();
+    }
   });
 });
