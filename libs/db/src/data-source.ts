@@ -13,9 +13,10 @@ export interface DataSourceOptions {
 /** Sessions for the generic-plan statements: each GroupCommit has one batch out at a time, and few kinds are hot. */
 const GENERIC_PLAN_POOL_SIZE = 4;
 /**
- * A generic plan is made once per session and replaced when the tables' statistics change (ANALYZE), but not when a
- * table merely grows: one made while a table held a handful of rows (a new install) scans it in full. Each session of
- * the generic-plan pool ends after this long, so such a plan outlives the table's growth by a minute at most.
+ * A generic plan is replaced when its tables' statistics change (ANALYZE), not when a table merely grows, and one made
+ * on a few rows scans them in full. The pool is only used once the growing tables are large (GenericPlanSource); its
+ * sessions also end after this long, so a plan made in between (say, retention emptied a table that then refills
+ * before the next ANALYZE) lasts a minute at most.
  */
 const GENERIC_PLAN_SESSION_S = 60;
 
@@ -42,7 +43,7 @@ export function createDataSource({ databaseUrl, poolSize = 20, applicationName =
       ...connection,
       // The hot paths' prepared statements (prepared-statement.ts) are planned for their actual arguments each time:
       // a generic plan cached while a table was still small (a fresh install) would keep scanning it whole once big.
-      // Those checked to reach every large table by key whatever the statistics run on the pool below instead.
+      // Those whose generic plan reaches every growing table by key run on the pool below once those tables are large.
       options: '-c plan_cache_mode=force_custom_plan',
     },
   });
