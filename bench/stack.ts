@@ -44,6 +44,8 @@ export function tuning(env: NodeJS.ProcessEnv): Record<string, string> {
     RATE_LIMIT_PER_MINUTE: env.RATE_LIMIT_PER_MINUTE ?? '1000000000',
     MAX_IN_FLIGHT_PER_ENDPOINT: env.MAX_IN_FLIGHT_PER_ENDPOINT ?? '50',
     WORKER_CONCURRENCY: env.WORKER_CONCURRENCY ?? String(loadConfig({}).workerConcurrency),
+    // Warnings and errors only: an info line per request and per attempt is what an install pays by default.
+    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
   };
 }
 
@@ -87,7 +89,6 @@ export class Stack {
       ADMIN_TOKEN,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       BULL_BOARD_PASSWORD: randomBytes(12).toString('hex'),
-      LOG_LEVEL: base.env.LOG_LEVEL ?? 'warn',
       ...tuning(base.env),
     };
     // The same parser as the apps: a bad variable stops the bench here, with its name, before anything starts.
