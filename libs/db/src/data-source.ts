@@ -22,12 +22,6 @@ const GENERIC_PLAN_SESSION_S = 60;
 
 /** The one TypeORM data source shape, used by the apps, the CLI and the tests. Schema changes only by migrations. */
 export function createDataSource({ databaseUrl, poolSize = 20, applicationName = 'hookline' }: DataSourceOptions): DataSource {
-  const connection = {
-    // A database that is away must fail requests fast (503), not hang them.
-    connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30000,
-    statement_timeout: 30000,
-  };
   const source = new GenericPlanSource({
     type: 'postgres',
     url: databaseUrl,
@@ -40,20 +34,21 @@ export function createDataSource({ databaseUrl, poolSize = 20, applicationName =
     applicationName,
     extra: {
       max: poolSize,
-      ...connection,
+      // A database that is away must fail requests fast (503), not hang them.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      statement_timeout: 30000,
       // The hot paths' prepared statements (prepared-statement.ts) are planned for their actual arguments each time:
       // a generic plan cached while a table was still small (a fresh install) would keep scanning it whole once big.
       // Those whose generic plan reaches every growing table by key run on the pool below once those tables are large.
       options: '-c plan_cache_mode=force_custom_plan',
     },
   });
-  return source.useGenericPlanPool(() => {
+  return source.useGenericPlanPool((main) => {
     const pool = new Pool({
-      connectionString: databaseUrl,
-      application_name: applicationName,
+      ...main,
       max: Math.min(poolSize, GENERIC_PLAN_POOL_SIZE),
       maxLifetimeSeconds: GENERIC_PLAN_SESSION_S,
-      ...connection,
       options: '-c plan_cache_mode=force_generic_plan',
     });
     // An idle session that dies (a restart) is dropped by the pool; the next statement reports the outage itself.

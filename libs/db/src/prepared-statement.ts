@@ -83,6 +83,8 @@ const GROWING_TABLES_ROWS = `SELECT least(
          COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass('events')), -1)) AS rows`;
 
 type ClosablePool = PgPool & { end(): Promise<void> };
+/** What pg-pool keeps of the options it was built with: the main pool's, handed to the opener of the generic one. */
+export type PoolOptions = Record<string, unknown>;
 
 /**
  * A data source with a second, small pg pool whose sessions plan prepared statements once (plan_cache_mode =
@@ -97,13 +99,16 @@ type ClosablePool = PgPool & { end(): Promise<void> };
  */
 export class GenericPlanSource extends DataSource {
   private pool: ClosablePool | null = null;
-  private openPool: (() => ClosablePool) | null = null;
+  private openPool: ((main: PoolOptions) => ClosablePool) | null = null;
   private large = false;
   private checkedAt = -Infinity;
   private checking: Promise<boolean> | null = null;
 
-  /** How to open the pool; until this is called, generic statements run on the main pool (planned per run). */
-  useGenericPlanPool(open: () => ClosablePool): this {
+  /**
+   * How to open the pool, from the main pool's options (so both reach the server alike: URL, TLS, timeouts); until
+   * this is called, generic statements run on the main pool (planned per run).
+   */
+  useGenericPlanPool(open: (main: PoolOptions) => ClosablePool): this {
     this.openPool = open;
     return this;
   }
@@ -113,7 +118,9 @@ export class GenericPlanSource extends DataSource {
     if (!this.openPool || !this.isInitialized) return null;
     if (Date.now() - this.checkedAt >= GENERIC_PLAN_RECHECK_MS) void this.checkTableSizes();
     if (!this.large) return null;
-    this.pool ??= this.openPool();
+    const main = this.driver instanceof PostgresDriver ? (this.driver.master as { options?: PoolOptions } | undefined) : undefined;
+    if (!main?.options) return null;
+    this.pool ??= this.openPool(main.options);
     return this.pool;
   }
 
