@@ -152,6 +152,24 @@ describe('HttpSender', () => {
     expect(result.durationMs).toBeLessThan(2000);
   });
 
+  it('caps the whole attempt at timeoutMs, a body that trickles in under the per-chunk timeout included', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = () => {
+        if (res.destroyed) return;
+        res.write('x');
+        later(100, drip);
+      };
+      drip();
+    });
+    const result = await sender({ policy: open, timeoutMs: 400, maxResponseBytes: 1_000_000 }).send(server.url, json, '{}');
+    // The answer counts (the excerpt is diagnostics only); what arrived before the cap is kept.
+    expect(result.statusCode).toBe(200);
+    expect(result.responseExcerpt).toMatch(/^x+$/);
+    expect(result.durationMs).toBeGreaterThanOrEqual(350);
+    expect(result.durationMs).toBeLessThan(1500);
+  });
+
   it('passes Retry-After through raw', async () => {
     const server = await startServer((_req, res) => res.writeHead(429, { 'retry-after': '120' }).end('slow down'));
     const result = await sender({ policy: open, timeoutMs: 2000 }).send(server.url, json, '{}');

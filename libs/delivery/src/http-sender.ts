@@ -146,6 +146,12 @@ export class HttpSender {
       return failed({ error: error.message, errorCode: error.code });
     }
 
+    // The undici timeouts are per phase; this caps the attempt as a whole, DNS and the excerpt included. What
+    // AbortSignal.timeout does, with a plain timer: that one costs ~8 µs per call here (a weakly held timer and a
+    // finalizer each), this ~0.2.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.timeoutMs);
+    timer.unref();
     try {
       // No redirect interceptor is composed, so a 3xx comes back untouched. undici 7 rejects a
       // non-zero `maxRedirections` on request() outright, hence it is not passed at all.
@@ -156,8 +162,7 @@ export class HttpSender {
         body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-        // The undici timeouts are per phase; this caps the attempt as a whole, including DNS.
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: deadline.signal,
       });
       const responseExcerpt = await readExcerpt(response.body, this.maxResponseBytes);
       return {
@@ -170,6 +175,8 @@ export class HttpSender {
       };
     } catch (error) {
       return failed(describeFailure(error, this.timeoutMs));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
