@@ -70,9 +70,14 @@ export async function runPrepared<T>(executor: Executor, statement: PreparedStat
  */
 function poolOf(executor: Executor, plan: PreparedStatement['plan']): PgPool | null {
   const source = executor instanceof DataSource ? executor : executor instanceof EntityManager && !executor.queryRunner ? executor.connection : null;
-  if (!source || !(source.driver instanceof PostgresDriver)) return null;
+  if (!source) return null;
   const generic = plan === 'generic' && source instanceof GenericPlanSource ? source.genericPlanPool() : null;
-  return generic ?? (source.driver.master as PgPool | undefined) ?? null;
+  return generic ?? mainPool(source) ?? null;
+}
+
+/** The pg pool TypeORM opened for a PostgreSQL data source (with the options pg-pool kept), if any. */
+function mainPool(source: DataSource): (PgPool & { options?: PoolOptions }) | undefined {
+  return source.driver instanceof PostgresDriver ? (source.driver.master as PgPool & { options?: PoolOptions }) : undefined;
 }
 
 /** Rows (per the last ANALYZE) that the fast-growing tables must each hold before generic plans are used. */
@@ -118,7 +123,7 @@ export class GenericPlanSource extends DataSource {
     if (!this.openPool || !this.isInitialized) return null;
     if (Date.now() - this.checkedAt >= GENERIC_PLAN_RECHECK_MS) void this.checkTableSizes();
     if (!this.large) return null;
-    const main = this.driver instanceof PostgresDriver ? (this.driver.master as { options?: PoolOptions } | undefined) : undefined;
+    const main = mainPool(this);
     if (!main?.options) return null;
     this.pool ??= this.openPool(main.options);
     return this.pool;
@@ -128,7 +133,7 @@ export class GenericPlanSource extends DataSource {
   checkTableSizes(): Promise<boolean> {
     if (this.checking) return this.checking;
     this.checkedAt = Date.now();
-    const main = this.driver instanceof PostgresDriver ? (this.driver.master as PgPool | undefined) : undefined;
+    const main = mainPool(this);
     if (!main || !this.isInitialized) return Promise.resolve(this.large);
     this.checking = main
       .query(GROWING_TABLES_ROWS, [])

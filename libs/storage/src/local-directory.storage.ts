@@ -67,17 +67,17 @@ export class LocalDirectoryStorage implements UploadStorage {
 /** Creates the file (never an existing one, owner-only); its folder is made only the first time it is missing. */
 async function openNew(path: string): Promise<number> {
   try {
-    return await openFd(path, 'wx', 0o600);
+    return await openFd(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(dirname(path), { recursive: true });
-    return openFd(path, 'wx', 0o600);
+    return openFd(path);
   }
 }
 
-// Callback fs (no FileHandle), looked up at each call.
-function openFd(path: string, flags: string, mode: number): Promise<number> {
-  return new Promise((resolve, reject) => open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))));
+// Callback fs (no FileHandle), looked up at each call. A new file only, owner-only.
+function openFd(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'wx', 0o600, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
 function closeFd(fd: number): Promise<void> {

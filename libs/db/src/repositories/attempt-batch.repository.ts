@@ -137,19 +137,18 @@ export class AttemptBatchRepository {
     // UPDATE ... FROM changes a row once however many input rows match it: a delivery recorded twice in one batch (a
     // manual attempt beside the scheduled one) goes in a later round, in the same transaction.
     const split = rounds(records);
-    const resets = [...new Set(records.filter((r) => r.result === 'succeeded' && r.resetFailures !== false).map((r) => r.webhookId))];
-    const single = split.length === 1 && resets.length === 0 && !records.some((record) => record.result === 'failed');
-    return single ? this.recordIn(this.db.manager, records, split, resets) : this.db.transaction((em) => this.recordIn(em, records, split, resets));
+    const single = split.length === 1 && !records.some((record) => record.result === 'failed' || resetsFailures(record));
+    return single ? this.recordIn(this.db.manager, records, split) : this.db.transaction((em) => this.recordIn(em, records, split));
   }
 
-  private async recordIn(em: EntityManager, records: AttemptRecord[], split: number[][], resets: string[]): Promise<Array<FlushResult<RecordedAttempt>>> {
+  private async recordIn(em: EntityManager, records: AttemptRecord[], split: number[][]): Promise<Array<FlushResult<RecordedAttempt>>> {
     const attempts = new Map<number, number>();
     for (const round of split) {
       for (const [index, attempt] of await this.recordRound(em, round.map((i) => records[i]))) attempts.set(round[index], attempt);
     }
     // Only for endpoints whose success was recorded: a delivery that is gone resets nothing.
-    const recordedResets = resets.filter((webhookId) => records.some((r, index) => r.webhookId === webhookId && r.result === 'succeeded' && attempts.has(index)));
-    if (recordedResets.length > 0) await em.query(RESET_FAILURES, [recordedResets]);
+    const resets = new Set(records.filter((record, index) => resetsFailures(record) && attempts.has(index)).map((record) => record.webhookId));
+    if (resets.size > 0) await em.query(RESET_FAILURES, [[...resets]]);
     const results: Array<FlushResult<RecordedAttempt>> = records.map((record, index) => {
       const attempt = attempts.get(index);
       return attempt === undefined ? new Error(`Delivery ${record.deliveryId} is gone: its attempt could not be recorded`) : { attempt, webhookDisabled: false };
@@ -188,6 +187,11 @@ export class AttemptBatchRepository {
     );
     return rows.map((row) => [Number(row.n) - 1, row.attempt_count]);
   }
+}
+
+/** A success that starts its endpoint's failure count again (the caller knew the count was not 0). */
+function resetsFailures(record: AttemptRecord): boolean {
+  return record.result === 'succeeded' && record.resetFailures !== false;
 }
 
 /** `recorded` (a manual attempt that failed) keeps the delivery's state; a retry puts it back in the queue. */
