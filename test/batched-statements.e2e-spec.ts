@@ -241,7 +241,7 @@ describe('batched statements', () => {
       await db.query(`INSERT INTO webhooks (tenant_id, event_type_id, user_id, url, secret_enc) VALUES ($1, $2, 7, 'http://127.0.0.1:9/o', 'e')`, [tenantId, otherType]);
       const published = await Promise.all(
         Array.from({ length: 10 }, (_, n) =>
-          outbox.recordEvent(tenantId, { eventTypeId: n % 2 ? otherType : eventTypeId, data: { n }, userId: n % 2 ? 7 : null, idempotencyKey: null, idempotencyWindowMs: 1000 }),
+          outbox.recordEvent(tenantId, { eventTypeId: n % 2 ? otherType : eventTypeId, dataJson: JSON.stringify({ n }), userId: n % 2 ? 7 : null, idempotencyKey: null, idempotencyWindowMs: 1000 }),
         ),
       );
       for (const [n, event] of published.entries()) {

@@ -269,6 +269,17 @@ describe('publishing events (POST /v1/events)', () => {
       expect(at.status).toBe(202);
     });
 
+    it('counts the limit in UTF-8 bytes, not characters', async () => {
+      const max = platform.config.maxEventBytes;
+      const wide = { pad: 'é'.repeat(Math.ceil((max + 1 - '{"pad":""}'.length) / 2)) };
+      expect(JSON.stringify(wide).length).toBeLessThanOrEqual(max);
+      expect(Buffer.byteLength(JSON.stringify(wide))).toBeGreaterThan(max);
+      const events = await platform.count('events');
+      const over = await publish(acme, { event_type: 'blob.stored', data: wide });
+      expect(over.status).toBe(413);
+      expect(await platform.count('events')).toBe(events);
+    });
+
     it.each([
       ['an unknown type', { event_type: 'nothing.here', data: {} }, 'event_type'],
       ['the system type', { event_type: 'file.uploaded', data: {} }, 'event_type'],

@@ -154,7 +154,7 @@ export class OperationalEvents {
     if (!data) return;
     const recorded = await this.outbox.recordEvent(tenantId, {
       eventTypeId,
-      data,
+      dataJson: JSON.stringify(data),
       userId: null,
       idempotencyKey: `hookline:${type}:${key}`,
       idempotencyWindowMs: KEY_WINDOW_MS,

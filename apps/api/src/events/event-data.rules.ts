@@ -5,10 +5,6 @@ export const MAX_EVENT_DATA_DEPTH = 64;
 /** A maximum fixed by the contract; the JSON body limit only gives it room to arrive (see bootstrap). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-export function jsonByteLength(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-}
-
 /**
  * `data` is stored as jsonb, which cannot hold U+0000 in a string or key; such data is refused here (422) rather
  * than failing in PostgreSQL (500). The walks are iterative, so no input can exhaust the stack.

@@ -27,7 +27,8 @@ export interface RecordedUpload {
 
 export interface EventRecord {
   eventTypeId: string;
-  data: Record<string, unknown>;
+  /** The event's data as JSON text: serialised once, by the caller that also measured it. */
+  dataJson: string;
   /** When set, only that user's webhooks receive the event. */
   userId: number | null;
   idempotencyKey: string | null;
@@ -179,7 +180,7 @@ export class OutboxRepository {
         `INSERT INTO events (id, tenant_id, event_type_id, data, user_id, idempotency_key) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
          ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id`,
-        [randomUUID(), tenantId, event.eventTypeId, JSON.stringify(event.data), event.userId, event.idempotencyKey],
+        [randomUUID(), tenantId, event.eventTypeId, event.dataJson, event.userId, event.idempotencyKey],
       );
       if (!inserted) {
         const [first] = await em.query(
@@ -213,7 +214,7 @@ export class OutboxRepository {
       ids,
       items.map((item) => item.tenantId),
       items.map((item) => item.event.eventTypeId),
-      items.map((item) => JSON.stringify(item.event.data)),
+      items.map((item) => item.event.dataJson),
       items.map((item) => item.event.userId),
     ]);
     const byIndex = new Map(rows.map((row) => [Number(row.n) - 1, row.delivery_ids]));
