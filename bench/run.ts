@@ -15,9 +15,10 @@ import { latencyRun } from './sections/latency';
 import { memoryRun } from './sections/memory';
 import { rawRun, withPairedRaw } from './sections/raw';
 import { snapshotBuild } from './snapshot';
-import { Stack, tuning } from './stack';
+import { Stack, tuning, withDatabase } from './stack';
 import { formatShare, stealMeter } from './steal';
 import { median } from './stats';
+import { measureWakeUp, WakeUp } from './wake-up';
 
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
 const MAIN_SECTIONS: SectionName[] = ['drain', 'e2e', 'fanout', 'latency', 'memory'];
@@ -54,6 +55,11 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   progress(`mode ${options.quick ? 'quick' : 'full'}: ${options.runs} run(s) per figure, N ${options.n}, backlog ${options.backlog}; logs in ${logDir}`);
+  // Before anything else runs, so the machine is quiet; a failure only leaves the line out (the stacks report PostgreSQL).
+  const wakeUp = await measureWakeUp(withDatabase(options.databaseUrl, 'postgres')).catch((error: unknown) => {
+    progress(`wake-up probe failed: ${(error as Error).message}`);
+    return null;
+  });
   try {
     const receiver = await ReceiverClient.start(children, build.dir, options.env);
     const ctx: BenchContext = { options, build: build.dir, children, receiver };
@@ -71,8 +77,8 @@ async function main(): Promise<number> {
 
   const list = figures(results);
   const finishedAt = new Date();
-  process.stdout.write(`\n${heading(options, startedAt)}\n\n${table(list)}\n`);
-  const file = await writeResults(options, startedAt, finishedAt, list, results);
+  process.stdout.write(`\n${heading(options, startedAt, wakeUp)}\n\n${table(list)}\n`);
+  const file = await writeResults(options, startedAt, finishedAt, list, results, wakeUp);
   process.stdout.write(`\nResults: ${file}\n`);
   const voids = list.some((figure) => figure.status === 'void');
   if (voids) process.stdout.write(`Child process logs kept in ${logDir}\n`);
@@ -166,7 +172,7 @@ function machine() {
   return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
-function heading(options: BenchOptions, startedAt: Date): string {
+function heading(options: BenchOptions, startedAt: Date, wakeUp: WakeUp | null): string {
   const m = machine();
   return [
     `Hookline bench, ${startedAt.toISOString()}, ${options.quick ? 'quick' : 'full'} mode`,
@@ -177,7 +183,17 @@ function heading(options: BenchOptions, startedAt: Date): string {
       .map(([name, value]) => `${name}=${value}`)
       .join(', ')}`,
     stealLine(),
+    wakeUpLine(wakeUp),
   ].join('\n');
+}
+
+/** What one hop between processes costs here when the machine is busy and when it has been idle (see wake-up.ts). */
+function wakeUpLine(wakeUp: WakeUp | null): string {
+  if (!wakeUp) return 'PostgreSQL round trip: not measured';
+  return (
+    `PostgreSQL round trip (SELECT 1, median): ${wakeUp.backToBackMs.toFixed(2)} ms back to back, ${wakeUp.afterIdleMs.toFixed(2)} ms after ` +
+    `${wakeUp.idleMs} ms idle; publish→arrival wakes a process about ten times (API, Redis, PostgreSQL, worker, receiver), each time at the second figure under light load`
+  );
 }
 
 /** Figures from runs that lost CPU to other guests are not comparable with a quiet machine's: say so with them. */
@@ -189,11 +205,11 @@ function stealLine(): string {
   return `${whole}, worst run ${formatShare(worst.steal)} (${worst.label} ${worst.run})${warning}`;
 }
 
-async function writeResults(options: BenchOptions, startedAt: Date, finishedAt: Date, list: Figure[], results: BenchResults): Promise<string> {
+async function writeResults(options: BenchOptions, startedAt: Date, finishedAt: Date, list: Figure[], results: BenchResults, wakeUp: WakeUp | null): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${startedAt.toISOString().replace(/:/g, '-')}.json`);
   const { env: _env, databaseUrl: _db, redisUrl: _redis, ...settings } = options;
-  const document = { startedAt, finishedAt, mode: options.quick ? 'quick' : 'full', settings, appSettings: tuning(options.env), machine: machine(), cpuSteal: { whole: stealMeter.whole(), runs: stealMeter.records }, figures: list, runs: results };
+  const document = { startedAt, finishedAt, mode: options.quick ? 'quick' : 'full', settings, appSettings: tuning(options.env), machine: machine(), wakeUp, cpuSteal: { whole: stealMeter.whole(), runs: stealMeter.records }, figures: list, runs: results };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
 }

@@ -16,7 +16,7 @@ import { sleep } from './clock';
 const JOB_KEY = /:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
