@@ -192,7 +192,7 @@ function wakeUpLine(wakeUp: WakeUp | null): string {
   if (!wakeUp) return 'PostgreSQL round trip: not measured';
   return (
     `PostgreSQL round trip (SELECT 1, median): ${wakeUp.backToBackMs.toFixed(2)} ms back to back, ${wakeUp.afterIdleMs.toFixed(2)} ms after ` +
-    `${wakeUp.idleMs} ms idle; publish→arrival wakes a process about ten times (API, Redis, PostgreSQL, worker, receiver), each time at the second figure under light load`
+    `${wakeUp.idleMs} ms idle; publish→arrival wakes a process about ten times (API, Redis, PostgreSQL, worker, receiver), each nearer the second figure than the first under light load`
   );
 }
 

@@ -21,7 +21,7 @@ const IDLE_MS = 20;
  * the latency figure, and it says why that figure moves between machines of one kind.
  */
 export async function measureWakeUp(databaseUrl: string): Promise<WakeUp> {
-  const client = new Client({ connectionString: databaseUrl, application_name: 'hookline-bench-wake-up' });
+  const client = new Client({ connectionString: databaseUrl, application_name: 'hookline-bench-wake-up', connectionTimeoutMillis: 5000, query_timeout: 5000 });
   await client.connect();
   try {
     for (let i = 0; i < 20; i += 1) await client.query('SELECT 1');
