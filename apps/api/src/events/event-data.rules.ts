@@ -5,66 +5,50 @@ export const MAX_EVENT_DATA_DEPTH = 64;
 /** A maximum fixed by the contract; the JSON body limit only gives it room to arrive (see bootstrap). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/** An object or array still to walk, or a string found holding U+0000; its path is spelled out only if reported. */
+interface Pending {
+  node: unknown;
+  depth: number;
+  parent: Pending | null;
+  key: string | number;
+}
+
 /**
  * `data` is stored as jsonb, which cannot hold U+0000 in a string or key; such data is refused here (422) rather
- * than failing in PostgreSQL (500). The walks are iterative, so no input can exhaust the stack.
+ * than failing in PostgreSQL (500). The walk is iterative, so no input can exhaust the stack, and it allocates only for
+ * objects, arrays and offending strings: a path and an entry for every value cost as much as serialising the data.
  */
 export function checkEventData(value: unknown, field = 'data'): RuleViolation[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [{ field, message: 'must be a JSON object' }];
-  // Nearly every event is fine: one pass that allocates nothing per value says so, and only data with something wrong
-  // is walked again to name the place (building a path for every value cost 1.6 µs each, more than serialising it).
-  return isWellFormed(value) ? [] : locateViolation(value, field);
-}
-
-/** True when no object or array is nested deeper than MAX_EVENT_DATA_DEPTH and no string or key holds U+0000. */
-function isWellFormed(root: object): boolean {
-  const nodes: object[] = [root];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (depth > MAX_EVENT_DATA_DEPTH) return false;
+  const stack: Pending[] = [{ node: value, depth: 1, parent: null, key: field }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { node, depth } = entry;
+    // Only offending strings are ever pushed.
+    if (typeof node === 'string') return [{ field: pathOf(entry), message: 'must not contain the NUL character (\\u0000)' }];
+    if (depth > MAX_EVENT_DATA_DEPTH) return [{ field, message: `is nested too deeply; at most ${MAX_EVENT_DATA_DEPTH} levels are allowed` }];
     const isArray = Array.isArray(node);
-    const keys = isArray ? null : Object.keys(node);
+    const keys = isArray ? null : Object.keys(node as object);
     const length = isArray ? (node as unknown[]).length : keys!.length;
     for (let index = 0; index < length; index++) {
-      let item: unknown;
-      if (isArray) item = (node as unknown[])[index];
-      else {
-        const key = keys![index];
-        if (key.includes('\u0000')) return false;
-        item = (node as Record<string, unknown>)[key];
+      const key = isArray ? index : keys![index];
+      if (!isArray && (key as string).includes('\u0000')) return [{ field: pathOf(entry), message: 'keys must not contain the NUL character (\\u0000)' }];
+      const item = (node as Record<string | number, unknown>)[key];
+      if ((typeof item === 'object' && item !== null) || (typeof item === 'string' && item.includes('\u0000'))) {
+        stack.push({ node: item, depth: depth + 1, parent: entry, key });
       }
-      if (typeof item === 'string') {
-        if (item.includes('\u0000')) return false;
-      } else if (typeof item === 'object' && item !== null) {
-        nodes.push(item);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return true;
-}
-
-/** The first violation, named by its path (`data.a[0].b`). */
-function locateViolation(value: object, field: string): RuleViolation[] {
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: value, path: field, depth: 1 }];
-  while (stack.length > 0) {
-    const { node, path, depth } = stack.pop()!;
-    if (typeof node === 'string') {
-      if (node.includes('\u0000')) return [{ field: path, message: 'must not contain the NUL character (\\u0000)' }];
-      continue;
-    }
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > MAX_EVENT_DATA_DEPTH) return [{ field, message: `is nested too deeply; at most ${MAX_EVENT_DATA_DEPTH} levels are allowed` }];
-    const entries: Array<[string, unknown]> = Array.isArray(node) ? node.map((item, index) => [String(index), item]) : Object.entries(node);
-    for (const [key, item] of entries) {
-      const itemPath = Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`;
-      if (key.includes('\u0000')) return [{ field: path, message: 'keys must not contain the NUL character (\\u0000)' }];
-      stack.push({ node: item, path: itemPath, depth: depth + 1 });
     }
   }
   return [];
+}
+
+/** `data.a[0].b` */
+function pathOf(entry: Pending): string {
+  const parts: string[] = [];
+  for (let at: Pending | null = entry; at; at = at.parent) {
+    parts.push(at.parent === null ? String(at.key) : typeof at.key === 'number' ? `[${at.key}]` : `.${at.key}`);
+  }
+  return parts.reverse().join('');
 }
 
 /** Idempotency keys are opaque to us, but they travel in a header too: printable, 1 to 255 characters. */
