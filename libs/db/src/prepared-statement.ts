@@ -123,9 +123,10 @@ export class GenericPlanSource extends DataSource {
     if (!this.openPool || !this.isInitialized) return null;
     if (Date.now() - this.checkedAt >= GENERIC_PLAN_RECHECK_MS) void this.checkTableSizes();
     if (!this.large) return null;
+    if (this.pool) return this.pool;
     const main = mainPool(this);
     if (!main?.options) return null;
-    this.pool ??= this.openPool(main.options);
+    this.pool = this.openPool(main.options);
     return this.pool;
   }
 
