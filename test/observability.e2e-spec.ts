@@ -1,11 +1,8 @@
 import { ChildApp, freePort, waitUntil } from './faults/support/child-app';
-import { FaultStack, redisUrl, Tenant } from './faults/support/fault-stack';
+import { FaultStack, Tenant } from './faults/support/fault-stack';
 import { Sample, sampleValue, scrape } from './support/prometheus';
 import { Receiver } from './support/receiver';
-import { testEnv } from './support/test-env';
 
-/** The shared Redis server's database this suite owns (FLUSHDB'd at start and end); the fault suites use 10, 12-14. */
-const REDIS_DB = 11;
 const HEADER_SECRETS = { authorization: 'Bearer custom-header-credential-7781', apiToken: 'custom-api-token-3319' };
 
 type Line = Record<string, any>;
@@ -42,7 +39,6 @@ describe('observability: metrics, request ids in logs, redaction', () => {
     const metricsPort = await freePort();
     workerMetrics = `http://127.0.0.1:${metricsPort}`;
     stack = await FaultStack.create({
-      redisUrl: redisUrl(testEnv().REDIS_URL, REDIS_DB),
       env: { RETRY_SCHEDULE: '200ms,200ms', WORKER_METRICS_PORT: String(metricsPort) },
     });
     // The API at debug, its most talkative; the worker logs at info (ChildApp.worker).

@@ -1,8 +1,7 @@
 import { runMigrations } from '../../apps/cli/src/migrate';
-import { testEnv } from '../support/test-env';
 import { sleep, waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
-import { FaultStack, redisUrl, report, Tenant } from './support/fault-stack';
+import { FaultStack, report, Tenant } from './support/fault-stack';
 import { OwnPostgres } from './support/pg-cluster';
 
 /** PostgreSQL stopped and started again mid-batch, on a cluster this suite owns (the shared one is never touched). */
@@ -16,7 +15,7 @@ describe('faults: PostgreSQL restarts during a batch', () => {
     postgres = await OwnPostgres.start();
     await runMigrations(postgres.url('hookline'));
     receiver = await new CountingReceiver(() => ({ status: 200, delayMs: 100 })).start();
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 12), database: await postgres.database('hookline') });
+    stack = await FaultStack.create({ database: await postgres.database('hookline') });
     await stack.startApi();
     tenant = await stack.createTenant('pg');
   }, 60_000);

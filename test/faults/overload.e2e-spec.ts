@@ -1,15 +1,14 @@
 import Redis from 'ioredis';
-import { testEnv } from '../support/test-env';
 import { sleep, waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
-import { FaultStack, redisUrl, report } from './support/fault-stack';
+import { FaultStack, report } from './support/fault-stack';
 
 /** Too many requests for one tenant, and a receiver too slow for its share of the worker. */
 describe('faults: overload', () => {
   let stack: FaultStack;
 
   beforeAll(async () => {
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 14), env: { RATE_LIMIT_PER_MINUTE: '30' } });
+    stack = await FaultStack.create({ env: { RATE_LIMIT_PER_MINUTE: '30' } });
   });
 
   afterAll(async () => {
@@ -44,7 +43,7 @@ describe('faults: overload', () => {
   it('a slow receiver holds at most MAX_IN_FLIGHT_PER_ENDPOINT slots: the others are delivered meanwhile, and deferrals cost no attempt', async () => {
     await stack.stop();
     // Two attempts in all: were a deferral counted as one, the slow deliveries would run out and fail in Bull.
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 14), env: { RETRY_SCHEDULE: '500ms' } });
+    stack = await FaultStack.create({ env: { RETRY_SCHEDULE: '500ms' } });
     await stack.startApi();
     const slow = await new CountingReceiver(() => ({ status: 200, delayMs: 1000 })).start();
     const fast = await new CountingReceiver(() => ({ status: 200, delayMs: 10 })).start();

@@ -1,7 +1,6 @@
-import { testEnv } from '../support/test-env';
 import { waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
-import { FaultStack, redisUrl, report } from './support/fault-stack';
+import { FaultStack, report } from './support/fault-stack';
 
 /** Two worker replicas, each with its sweeper every 300 ms, and Redis emptied under them mid-batch. */
 describe('faults: two workers and their sweepers on one backlog', () => {
@@ -17,7 +16,7 @@ describe('faults: two workers and their sweepers on one backlog', () => {
       const failFirst = parseInt(id.slice(-2), 16) % 5 === 0 && n === 0;
       return { status: failFirst ? 500 : 200, delayMs: 20 + (seed % 130) };
     }).start();
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 13), env: { OUTBOX_SWEEP_INTERVAL_MS: '300', DELIVERY_TIMEOUT_MS: '10000' } });
+    stack = await FaultStack.create({ env: { OUTBOX_SWEEP_INTERVAL_MS: '300', DELIVERY_TIMEOUT_MS: '10000' } });
     await stack.startApi();
   });
 
@@ -48,7 +47,7 @@ describe('faults: two workers and their sweepers on one backlog', () => {
     for (const id of succeeded) expect(receiver.accepted.get(id)).toBe(1);
     const sweptBy = stack.apps.filter((app) => app.output.some((line) => /Outbox sweep re-queued/.test(line))).map((app) => app.name);
     expect(sweptBy.length).toBeGreaterThan(0);
-    report('two workers + sweepers, FLUSHDB mid-batch', {
+    report('two workers + sweepers, Redis emptied mid-batch', {
       sent: sent.length,
       received: receiver.distinct,
       duplicated: receiver.duplicated,

@@ -1,7 +1,6 @@
-import { testEnv } from '../support/test-env';
 import { waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
-import { FaultStack, redisUrl, report, Tenant } from './support/fault-stack';
+import { FaultStack, report, Tenant } from './support/fault-stack';
 
 /** SIGKILL and SIGTERM on the real worker process, mid-batch. */
 describe('faults: the worker dies or is stopped mid-attempt', () => {
@@ -11,7 +10,7 @@ describe('faults: the worker dies or is stopped mid-attempt', () => {
 
   beforeAll(async () => {
     receiver = await new CountingReceiver().start();
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 10) });
+    stack = await FaultStack.create();
     await stack.startApi();
     tenant = await stack.createTenant('crash');
   });

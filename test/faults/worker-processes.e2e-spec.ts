@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Sample, sampleValue, scrape } from '../support/prometheus';
-import { testEnv } from '../support/test-env';
 import { ChildApp, freePort, sleep, waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
-import { FaultStack, redisUrl, Tenant } from './support/fault-stack';
+import { FaultStack, Tenant } from './support/fault-stack';
 
 /** The worker processes a supervisor runs (Linux: /proc/<pid>/task/<pid>/children). */
 function childPids(app: ChildApp): number[] {
@@ -23,7 +22,7 @@ describe('faults: a worker run as several processes', () => {
 
   beforeAll(async () => {
     receiver = await new CountingReceiver().start();
-    stack = await FaultStack.create({ redisUrl: redisUrl(testEnv().REDIS_URL, 15) });
+    stack = await FaultStack.create();
     await stack.startApi();
     tenant = await stack.createTenant('processes');
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createTestDatabase } from '../../support/database';
+import { testEnv } from '../../support/test-env';
 import { ChildApp } from './child-app';
 
 export const ADMIN_TOKEN = 'faults-admin-token-0123456789';
@@ -25,16 +26,18 @@ export interface Reply<T = any> {
   body: { message: string; data: T; error: boolean };
 }
 
-/** The Redis database index each fault suite owns (FLUSHDB'd at start and end), so suites never see each other's keys. */
-export function redisUrl(base: string, index: number): string {
-  const url = new URL(base);
-  url.pathname = `/${index}`;
-  return url.toString();
-}
+/**
+ * Deletes every key matching ARGV[1] in one script: atomic like FLUSHDB, so no job is left with its hash gone and its id
+ * still listed (or the reverse), but only this installation's keys.
+ */
+const DELETE_MATCHING = `local keys = redis.call('KEYS', ARGV[1])
+for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end
+return #keys`;
 
 /**
- * One fault suite's deployment: its own PostgreSQL database, its own Redis database index and queue prefix, an uploads
- * folder, and the real API and worker processes it starts, kills and restarts.
+ * One fault suite's deployment: its own PostgreSQL database, its own queue prefix in the run's Redis database (REDIS_URL,
+ * unless the suite runs a Redis of its own), an uploads folder, and the real API and worker processes it starts, kills
+ * and restarts.
  */
 export class FaultStack {
   readonly apps: ChildApp[] = [];
@@ -42,14 +45,14 @@ export class FaultStack {
   uploadDir = '';
   db!: Database;
 
-  static async create(options: { redisUrl: string; database?: Database; env?: Record<string, string> }): Promise<FaultStack> {
+  static async create(options: { redisUrl?: string; database?: Database; env?: Record<string, string> } = {}): Promise<FaultStack> {
     const stack = new FaultStack();
     stack.db = options.database ?? (await createTestDatabase());
     stack.uploadDir = await mkdtemp(join(tmpdir(), 'hookline-faults-'));
     stack.env = {
       NODE_ENV: 'test',
       DATABASE_URL: stack.db.url,
-      REDIS_URL: options.redisUrl,
+      REDIS_URL: options.redisUrl ?? testEnv().REDIS_URL,
       QUEUE_PREFIX: `faults-${randomBytes(4).toString('hex')}`,
       UPLOAD_DIR: stack.uploadDir,
       ALLOW_PRIVATE_TARGETS: 'true',
@@ -152,11 +155,15 @@ export class FaultStack {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * What a Redis that restarted empty (or FLUSHDB) does to this installation, and to nothing else on the server: every
+   * key under its queue prefix (Bull's lists, job hashes and locks, the rate-limit counters) is gone at once.
+   */
   async flushRedis(): Promise<void> {
     const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
     try {
       await redis.connect();
-      await redis.flushdb();
+      await redis.eval(DELETE_MATCHING, 0, `${this.env.QUEUE_PREFIX}:*`);
     } finally {
       redis.disconnect();
     }
@@ -175,7 +182,7 @@ export class FaultStack {
   }
 }
 
-/** One line per fault, also collected for /work/notes/faults.md. */
+/** One line per fault in the test output, with its counts, for the session's notes. */
 export function report(fault: string, counts: { sent: number; received: number; duplicated: number; [more: string]: number }): void {
   const extra = Object.entries(counts)
     .filter(([key]) => !['sent', 'received', 'duplicated'].includes(key))
