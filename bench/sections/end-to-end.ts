@@ -1,9 +1,9 @@
 import { BenchContext, Void } from '../context';
-import { cloneWebhooks, createTenant, registerWebhook } from '../fixtures';
+import { BenchTenant, cloneWebhooks, createTenant, registerWebhook } from '../fixtures';
 import { Ledger, ledgerProblem, takeLedger } from '../ledger';
-import { Publisher } from '../publisher';
+import { Publisher, PublishTotals } from '../publisher';
 import { Stack } from '../stack';
-import { awaitDeliveries, deliveryTimeoutMs, ensureWorker } from './worker-control';
+import { awaitDeliveries, deliveryTimeoutMs, ensureWorker, Reached } from './worker-control';
 
 export interface EndToEndRun {
   /** Deliveries per second, from the first publish to the last arrival. */
@@ -20,8 +20,29 @@ export interface EndToEndRun {
 
 export interface WarmUp {
   events: number;
-  /** Deliveries per second of the warm-up itself, first publish to last arrival: the API starting cold. */
+  /** Deliveries per second of the warm-up itself, first publish to last arrival (before the first run, a cold API's). */
   rate: number;
+}
+
+interface Published {
+  tenant: BenchTenant;
+  totals: PublishTotals;
+  received: Reached;
+}
+
+/** A tenant of its own with one webhook to `path`; `count` events published `inFlight` at a time, and all delivered. */
+async function publishAndDeliver(ctx: BenchContext, stack: Stack, name: string, path: string, count: number): Promise<Published> {
+  const { receiver, options } = ctx;
+  const tenant = await createTenant(stack, name);
+  await registerWebhook(stack, tenant, receiver.url(path));
+  const publisher = new Publisher(stack.apiUrl, tenant.apiKey, options.inFlight);
+  try {
+    const totals = await publisher.publishMany(count, options.inFlight);
+    if (totals.failed > 0) throw new Void(`${name}: ${totals.failed} of ${count} publishes failed (first: ${totals.firstError})`);
+    return { tenant, totals, received: await awaitDeliveries(ctx, stack, path, count, deliveryTimeoutMs(count)) };
+  } finally {
+    await publisher.close();
+  }
 }
 
 /**
@@ -30,48 +51,26 @@ export interface WarmUp {
  * first tens of thousands of publishes cost it more CPU than later ones (measured here: 447 against 341 µs per
  * publish between the first and second runs of 20,000; the first run read 1,286–1,471 deliveries/s against
  * 1,614–1,784 for the second, in 12 of 12 pairs). The figure is the rate a running installation sustains; the
- * warm-up's own rate, a cold start, is kept in the JSON.
+ * warm-up's own rate is kept in the JSON.
  */
 export async function warmUpEndToEnd(ctx: BenchContext, stack: Stack, run: number): Promise<WarmUp> {
-  const { receiver, options } = ctx;
   await ensureWorker(ctx, stack);
-  const events = Math.ceil(options.n / 2);
-  const path = `/e2e-warmup/${run}`;
-  const tenant = await createTenant(stack, `bench-e2e-warmup-${run}`);
-  await registerWebhook(stack, tenant, receiver.url(path));
-  const publisher = new Publisher(stack.apiUrl, tenant.apiKey, options.inFlight);
-  try {
-    const totals = await publisher.publishMany(events, options.inFlight);
-    if (totals.failed > 0) throw new Void(`warm-up: ${totals.failed} of ${events} publishes failed (first: ${totals.firstError})`);
-    const received = await awaitDeliveries(ctx, stack, path, events, deliveryTimeoutMs(events));
-    return { events, rate: events / ((received.lastAt - totals.startedAt) / 1000) };
-  } finally {
-    await publisher.close();
-  }
+  const events = Math.ceil(ctx.options.n / 2);
+  const { totals, received } = await publishAndDeliver(ctx, stack, `bench-e2e-warmup-${run}`, `/e2e-warmup/${run}`, events);
+  return { events, rate: events / ((received.lastAt - totals.startedAt) / 1000) };
 }
 
 /** 3. N events through POST /v1/events, one subscribed webhook, `inFlight` publishes at a time, worker running. */
 export async function endToEndRun(ctx: BenchContext, stack: Stack, run: number): Promise<EndToEndRun> {
-  const { receiver, options } = ctx;
   await ensureWorker(ctx, stack);
-  await receiver.reset();
-  const count = options.n;
-  const path = `/e2e/${run}`;
-  const tenant = await createTenant(stack, `bench-e2e-${run}`);
-  await registerWebhook(stack, tenant, receiver.url(path));
-  const publisher = new Publisher(stack.apiUrl, tenant.apiKey, options.inFlight);
-  try {
-    const totals = await publisher.publishMany(count, options.inFlight);
-    if (totals.failed > 0) throw new Void(`${totals.failed} of ${count} publishes failed (first: ${totals.firstError})`);
-    const received = await awaitDeliveries(ctx, stack, path, count, deliveryTimeoutMs(count));
-    const ledger = await takeLedger(stack, tenant.id, received);
-    const problem = ledgerProblem(ledger, count);
-    if (problem) throw new Void(problem);
-    const totalMs = received.lastAt - totals.startedAt;
-    return { rate: count / (totalMs / 1000), deliveries: count, publishMs: totals.endedAt - totals.startedAt, totalMs, ledger };
-  } finally {
-    await publisher.close();
-  }
+  await ctx.receiver.reset();
+  const count = ctx.options.n;
+  const { tenant, totals, received } = await publishAndDeliver(ctx, stack, `bench-e2e-${run}`, `/e2e/${run}`, count);
+  const ledger = await takeLedger(stack, tenant.id, received);
+  const problem = ledgerProblem(ledger, count);
+  if (problem) throw new Void(problem);
+  const totalMs = received.lastAt - totals.startedAt;
+  return { rate: count / (totalMs / 1000), deliveries: count, publishMs: totals.endedAt - totals.startedAt, totalMs, ledger };
 }
 
 /** 3b. One event, `fanoutWebhooks` webhooks subscribed to its type: deliveries per second from publish to last arrival. */
