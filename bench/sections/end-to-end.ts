@@ -24,14 +24,14 @@ export interface WarmUp {
   rate: number;
 }
 
-interface Published {
+interface Delivered {
   tenant: BenchTenant;
   totals: PublishTotals;
   received: Reached;
 }
 
 /** A tenant of its own with one webhook to `path`; `count` events published `inFlight` at a time, and all delivered. */
-async function publishAndDeliver(ctx: BenchContext, stack: Stack, name: string, path: string, count: number): Promise<Published> {
+async function publishAndDeliver(ctx: BenchContext, stack: Stack, name: string, path: string, count: number): Promise<Delivered> {
   const { receiver, options } = ctx;
   const tenant = await createTenant(stack, name);
   await registerWebhook(stack, tenant, receiver.url(path));

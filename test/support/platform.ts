@@ -5,10 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { startWorker } from '../../apps/worker/src/bootstrap';
 import { createTestDatabase, TestDatabase } from './database';
+import { deleteQueueKeys } from './queue-keys';
 import { testEnv } from './test-env';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -148,17 +148,7 @@ export class Platform {
   async stop(): Promise<void> {
     await this.stopWorker().catch(() => undefined);
     await this.api?.close().catch(() => undefined);
-    const redis = new Redis(this.config.redisUrl);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.config.queuePrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteQueueKeys(this.config.redisUrl, this.config.queuePrefix);
     await this.db?.drop().catch(() => undefined);
     await rm(this.uploadDir, { recursive: true, force: true });
   }

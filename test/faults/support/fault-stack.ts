@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { createTestDatabase } from '../../support/database';
+import { deleteQueueKeys } from '../../support/queue-keys';
 import { testEnv } from '../../support/test-env';
 import { ChildApp } from './child-app';
 
@@ -25,14 +25,6 @@ export interface Reply<T = any> {
   headers: Headers;
   body: { message: string; data: T; error: boolean };
 }
-
-/**
- * Deletes every key matching ARGV[1] in one script: atomic like FLUSHDB, so no job is left with its hash gone and its id
- * still listed (or the reverse), but only this installation's keys.
- */
-const DELETE_MATCHING = `local keys = redis.call('KEYS', ARGV[1])
-for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end
-return #keys`;
 
 /**
  * One fault suite's deployment: its own PostgreSQL database, its own queue prefix in the run's Redis database (REDIS_URL,
@@ -155,18 +147,9 @@ export class FaultStack {
     return rows.map((row) => row.id);
   }
 
-  /**
-   * What a Redis that restarted empty (or FLUSHDB) does to this installation, and to nothing else on the server: every
-   * key under its queue prefix (Bull's lists, job hashes and locks, the rate-limit counters) is gone at once.
-   */
-  async flushRedis(): Promise<void> {
-    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-    try {
-      await redis.connect();
-      await redis.eval(DELETE_MATCHING, 0, `${this.env.QUEUE_PREFIX}:*`);
-    } finally {
-      redis.disconnect();
-    }
+  /** What a Redis that restarted empty (or FLUSHDB) does to this installation, and to nothing else on the server. */
+  flushRedis(): Promise<void> {
+    return deleteQueueKeys(this.env.REDIS_URL, this.env.QUEUE_PREFIX);
   }
 
   /** Failure context for an assertion message. */
