@@ -1,5 +1,6 @@
 import type { QueueOptions } from 'bull';
 import type { RedisOptions } from 'ioredis';
+import { CoalescingConnector } from './coalesced-writes';
 
 /** ioredis options from REDIS_URL (`redis://[user:password@]host:port/db`, `rediss://` for TLS). */
 export function redisOptionsFromUrl(redisUrl: string): RedisOptions {
@@ -21,7 +22,8 @@ export function redisOptionsFromUrl(redisUrl: string): RedisOptions {
  * never hangs on a Redis outage: the outbox keeps the delivery and the worker's sweeper queues it later.
  */
 export function bullQueueOptions(redisUrl: string, prefix: string, options: { failFast?: boolean; settings?: QueueOptions['settings'] } = {}): QueueOptions {
-  const redis: RedisOptions = { ...redisOptionsFromUrl(redisUrl), enableReadyCheck: false };
+  // Commands sent in one turn of the event loop leave in one write (coalesced-writes.ts).
+  const redis: RedisOptions = { ...redisOptionsFromUrl(redisUrl), enableReadyCheck: false, Connector: CoalescingConnector };
   if (options.failFast) Object.assign(redis, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   return { prefix, redis, settings: options.settings };
 }
