@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import Redis from 'ioredis';
-import { redisOptionsFromUrl } from '@hookline/queue';
-import { CoalescingConnector } from '../libs/queue/src/coalesced-writes';
+import Redis, { RedisOptions } from 'ioredis';
+import { bullQueueOptions, redisOptionsFromUrl } from '@hookline/queue';
 import { testEnv } from './support/test-env';
 
 /** How many times the client's socket went to the kernel, counted on the socket's own write paths. */
@@ -24,9 +23,11 @@ function countSocketWrites(client: Redis): { writes: number } {
   return counter;
 }
 
-/** Fresh connection each, to real Redis, with or without the coalescing connector. */
+/** Fresh connection each, to real Redis: with the options Bull's clients get (coalesced), or plain ioredis. */
 function connect(coalesced: boolean): Redis {
-  return new Redis({ ...redisOptionsFromUrl(testEnv().REDIS_URL), lazyConnect: true, ...(coalesced ? { Connector: CoalescingConnector } : {}) });
+  const url = testEnv().REDIS_URL;
+  const options = coalesced ? (bullQueueOptions(url, 'hookline-test').redis as RedisOptions) : redisOptionsFromUrl(url);
+  return new Redis({ ...options, lazyConnect: true });
 }
 
 describe('coalesced Redis writes', () => {

@@ -11,7 +11,7 @@ import StandaloneConnector from 'ioredis/built/connectors/StandaloneConnector';
  * completion was its own write to Redis, each waking Redis (measured in the worker during the end-to-end bench: 2,469
  * writes to Redis against 1,617 deliveries in 2 s, and 125 reads).
  */
-export function coalesceWrites(socket: Duplex): void {
+function coalesceWrites(socket: Duplex): void {
   let corked = false;
   const uncork = (): void => {
     corked = false;
