@@ -1,5 +1,4 @@
-import { maxAttempts } from '@hookline/delivery';
-import { DELIVER_JOB, DeliveryJobPayload, deliveryJobOptions } from '@hookline/queue';
+import { DELIVER_JOB, DeliveryJobPayload, deliveryJobOptions, maxAttempts } from '@hookline/queue';
 import { EVENT_TYPE_KEY, eventData } from './payload';
 import { ADMIN_TOKEN, Stack } from './stack';
 

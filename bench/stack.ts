@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { runMigrations } from '../apps/cli/src/migrate';
+import { runMigrations } from '@hookline/db';
 import { Child, Children } from './children';
 import { sleep } from './clock';
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,7 +67,8 @@ describe('command line', () => {
       timeout: 15000,
     }).catch((error) => error);
     expect(failure.code).toBe(1);
-    expect(failure.stderr).toContain('PostgreSQL is not reachable at postgres://postgres@127.0.0.1:1/hookline');
+    // The whole userinfo is redacted, user name included.
+    expect(failure.stderr).toContain('PostgreSQL is not reachable at postgres://***@127.0.0.1:1/hookline');
     expect(failure.stderr).toContain('Redis is not reachable at redis://127.0.0.1:2/0');
     expect(failure.stderr).toContain('docker compose up -d postgres');
     expect(failure.stderr).not.toMatch(/\n\s+at /);
@@ -78,5 +81,58 @@ describe('command line', () => {
       expect(failure.stderr).toContain('RETRY_SCHEDULE');
       expect(failure.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  describe('start-up checks', () => {
+    const cli = (script: string, extra: Record<string, string>) =>
+      run(process.execPath, [join(dist, script)], { env: env(extra), timeout: 15000 }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+    const redis = new URL(testEnv().REDIS_URL);
+    const postgres = new URL(testEnv().DATABASE_URL);
+
+    it('refuses a DATABASE_URL that names no database instead of migrating the server default one', async () => {
+      const withoutName = new URL(db.url);
+      withoutName.pathname = '/';
+      const failure = await cli('migrate.main.js', { DATABASE_URL: withoutName.toString() });
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toContain('DATABASE_URL must name its database');
+    });
+
+    it('refuses a Redis database index the server does not have, instead of falling back to 0', async () => {
+      const failure = await cli('migrate.main.js', { REDIS_URL: `redis://${redis.host}/999` });
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toMatch(/Redis at redis:\/\/[^ ]+\/999 refuses database index 999/);
+    });
+
+    it("refuses a REDIS_URL that names PostgreSQL's port: a TCP answer is not a Redis", async () => {
+      const failure = await cli('migrate.main.js', { REDIS_URL: `redis://${postgres.hostname}:${postgres.port || 5432}/0` });
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toMatch(/another service's port/);
+    });
+
+    it('hides the whole user name and password of a URL in its errors, however the password is spelt', async () => {
+      for (const password of ['Kr4zyQ@ss7#Wd9x', 'S3cr3tZz@@', 'Ab1#Cd2']) {
+        const failure = await cli('migrate.main.js', { DATABASE_URL: `postgres://hookline:${password}@127.0.0.1:1/hookline` });
+        expect(failure.code).toBe(1);
+        for (const part of password.split(/[@#]/).filter((piece) => piece.length > 1)) expect({ password, stderr: failure.stderr }).toEqual({ password, stderr: expect.not.stringContaining(part) });
+        expect(failure.stderr).not.toContain('hookline:');
+      }
+    });
+
+    it('names PORT when the port is taken, and says where it listens, 127.0.0.1 by default', async () => {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const taken = (holder.address() as AddressInfo).port;
+      try {
+        const failure = await cli(join('..', '..', 'api', 'src', 'main.js'), { PORT: String(taken), LOG_LEVEL: 'info' });
+        expect(failure.code).toBe(1);
+        expect(failure.stderr).toContain(`127.0.0.1:${taken} is already in use (PORT=${taken})`);
+        expect(failure.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        holder.close();
+      }
+    });
   });
 });

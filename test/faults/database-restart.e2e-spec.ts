@@ -1,4 +1,4 @@
-import { runMigrations } from '../../apps/cli/src/migrate';
+import { runMigrations } from '@hookline/db';
 import { sleep, waitUntil } from './support/child-app';
 import { CountingReceiver } from './support/counting-receiver';
 import { FaultStack, report, Tenant } from './support/fault-stack';

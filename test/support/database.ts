@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { runMigrations } from '../../apps/cli/src/migrate';
+import { runMigrations } from '@hookline/db';
 import { testEnv } from './test-env';
 
 export interface TestDatabase {

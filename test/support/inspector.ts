@@ -13,7 +13,7 @@ export class Inspector {
 
   static async start(): Promise<Inspector> {
     const inspector = new Inspector();
-    inspector.app = await createInspectorApp('silent');
+    inspector.app = await createInspectorApp({ logLevel: 'silent' });
     await inspector.app.listen(0, '127.0.0.1');
     inspector.baseUrl = `http://127.0.0.1:${(inspector.app.getHttpServer().address() as AddressInfo).port}`;
     return inspector;

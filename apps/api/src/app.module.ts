@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@hookline/config';
 import { DbModule } from '@hookline/db';
+import { DeliveryQueueModule } from '@hookline/queue';
 import { pinoOptions } from '@hookline/observability';
 import { SigningModule } from '@hookline/signing';
 import { LoggerModule } from 'nestjs-pino';
@@ -11,13 +12,14 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RateLimiter } from './common/rate-limiter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { CacheModule } from './cache/cache.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { ErrorLogsModule } from './error-logs/error-logs.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { QueueModule } from './queue/queue.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -39,7 +41,9 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-api' }),
         SigningModule.forRoot(config.encryptionKeys),
-        QueueModule,
+        DeliveryQueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, retrySchedule: config.retrySchedule, failFast: true }),
+        OutboxModule,
+        CacheModule,
         HealthModule,
         MetricsModule,
         TenantsModule,

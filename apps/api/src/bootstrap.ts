@@ -1,9 +1,10 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@hookline/config';
+import { listenFailure } from '@hookline/startup';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
-import { HttpMetrics } from '@hookline/observability';
+import { HttpMetrics, QuietStartupLogger } from '@hookline/observability';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { API_LOGGER, AppModule } from './app.module';
@@ -13,16 +14,10 @@ import { mountBullBoard } from './bull-board';
 import { mountOpenApi } from './openapi/openapi.document';
 import { ApiError } from './common/api-error';
 
-export function nestLogLevels(level: AppConfig['logLevel']): LogLevel[] | false {
-  const order: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-  const upTo = { silent: -1, error: 0, warn: 1, info: 2, debug: 4 }[level];
-  return upTo < 0 ? false : order.slice(0, upTo + 1);
-}
-
 /** Builds the API app without listening, so tests and main.ts start it the same way. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   // Express would hash every JSON answer into a weak ETag; no client of this API revalidates, so that is CPU for nothing.
   app.set('etag', false);
@@ -34,13 +29,18 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   mountBullBoard(app, config);
   mountOpenApi(app);
   applyEnvelope(app);
-  app.enableShutdownHooks();
   return app;
 }
 
+/** Listens on HOST:PORT (127.0.0.1 by default: set HOST=0.0.0.0 to be reached from other machines). */
 export async function startApi(config: AppConfig): Promise<INestApplication> {
   const app = await createApiApp(config);
-  await app.listen(config.port, '0.0.0.0');
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw listenFailure(error, 'PORT', config.host, config.port);
+  }
   return app;
 }
 

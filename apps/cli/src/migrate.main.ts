@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { runMain } from './run-main';
-import { runMigrations } from './migrate';
+import { runMain } from '@hookline/startup';
+import { runMigrations } from '@hookline/db';
 
 runMain('migrate', async (config) => {
   const applied = await runMigrations(config.databaseUrl);

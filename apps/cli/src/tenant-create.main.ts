@@ -2,11 +2,15 @@ import 'reflect-metadata';
 import { createDataSource, TenantsRepository } from '@hookline/db';
 import { generateApiKey } from '@hookline/signing';
 import { parseArgs } from 'node:util';
-import { runMain } from './run-main';
+import { runMain } from '@hookline/startup';
 
 runMain('tenant:create', async (config) => {
-  const { values } = parseArgs({ options: { name: { type: 'string' } }, strict: true });
-  const name = values.name?.trim();
+  let name: string | undefined;
+  try {
+    name = parseArgs({ options: { name: { type: 'string' } }, strict: true }).values.name?.trim();
+  } catch {
+    name = undefined;
+  }
   if (!name || name.length > 200) {
     process.stderr.write('Usage: npm run tenant:create -- --name <name> (1 to 200 characters)\n');
     process.exit(2);

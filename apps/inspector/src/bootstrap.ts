@@ -1,16 +1,25 @@
-import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@hookline/config';
+import { QuietStartupLogger } from '@hookline/observability';
+import { listenFailure } from '@hookline/startup';
 import { json, NextFunction, Request, Response } from 'express';
 import { InspectorModule } from './inspector.module';
 
+export interface InspectorOptions {
+  logLevel: AppConfig['logLevel'];
+  /** INSPECTOR_PUBLIC_URL: the base of bin URLs, when senders reach the inspector by another name than its users. */
+  publicUrl?: string | null;
+}
+
 /** Builds the inspector without listening, so the tests and main.ts start it the same way. */
-export async function createInspectorApp(logLevel: AppConfig['logLevel']): Promise<INestApplication> {
+export async function createInspectorApp({ logLevel, publicUrl = null }: InspectorOptions): Promise<INestApplication> {
+  const levels = logLevels(logLevel);
   // No global body parser: bins must store the exact bytes that arrived, whatever their content type.
-  const app = await NestFactory.create<NestExpressApplication>(InspectorModule, {
+  const app = await NestFactory.create<NestExpressApplication>(InspectorModule.forRoot(publicUrl), {
     bodyParser: false,
-    logger: logLevels(logLevel),
+    logger: levels === false ? false : new QuietStartupLogger(new ConsoleLogger({ logLevels: levels })),
     abortOnError: false,
     // A browser page keeps connections open; closing must not wait for it.
     forceCloseConnections: true,
@@ -22,10 +31,15 @@ export async function createInspectorApp(logLevel: AppConfig['logLevel']): Promi
   return app;
 }
 
+/** On HOST (the compose file sets 0.0.0.0, so the worker's container reaches it) and INSPECTOR_PORT. */
 export async function startInspector(config: AppConfig): Promise<INestApplication> {
-  const app = await createInspectorApp(config.logLevel);
-  // Every interface, so the API's worker reaches it from another container of the compose network.
-  await app.listen(config.inspectorPort, '0.0.0.0');
+  const app = await createInspectorApp({ logLevel: config.logLevel, publicUrl: config.inspectorPublicUrl });
+  try {
+    await app.listen(config.inspectorPort, config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw listenFailure(error, 'INSPECTOR_PORT', config.host, config.inspectorPort);
+  }
   return app;
 }
 

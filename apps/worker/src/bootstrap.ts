@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@hookline/config';
+import { QuietStartupLogger } from '@hookline/observability';
 import { createWorkerLog, PinoNestLogger } from './worker-log';
 import { WorkerModule } from './worker.module';
 
@@ -11,5 +12,5 @@ import { WorkerModule } from './worker.module';
  */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const log = createWorkerLog(config.logLevel);
-  return NestFactory.createApplicationContext(WorkerModule.forRoot(config, log), { logger: new PinoNestLogger(log), abortOnError: false });
+  return NestFactory.createApplicationContext(WorkerModule.forRoot(config, log), { logger: new QuietStartupLogger(new PinoNestLogger(log)), abortOnError: false });
 }

@@ -1,3 +1,4 @@
+import { listenFailure } from '@hookline/startup';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface MetricsSource {
@@ -14,12 +15,13 @@ export function metricsHttpServer(source: MetricsSource, draining: () => boolean
   return createServer((request, response) => void handle(source, draining, request, response));
 }
 
-/** Listens on every interface; rejects when the port cannot be bound. */
-export function listen(server: Server, port: number): Promise<void> {
+/** Listens on HOST; rejects, naming WORKER_METRICS_PORT, when the port cannot be bound. */
+export function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => {
-      server.off('error', reject);
+    const failed = (error: unknown) => reject(listenFailure(error, 'WORKER_METRICS_PORT', host, port));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
       resolve();
     });
   });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
+import { listeningUrl } from '@hookline/startup';
 import { Server } from 'node:http';
 import type { Logger as Pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -35,11 +36,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, O
     }
     const server = metricsHttpServer({ metrics: () => this.registry.metrics(), contentType: this.registry.contentType }, () => this.draining);
     try {
-      await listen(server, port);
+      await listen(server, port, this.config.host);
       this.server = server;
-      this.log.info({ port }, 'Worker metrics on GET /metrics and GET /health');
+      this.log.info({ port, host: this.config.host }, `Worker metrics on GET /metrics and GET /health at ${listeningUrl(server.address(), this.config.host)}`);
     } catch (error) {
-      this.log.error({ port, err_message: (error as Error).message }, 'Worker metrics server could not listen; deliveries continue without it');
+      this.log.error({ port, err_message: (error as Error).message }, `Worker metrics server could not listen: ${(error as Error).message}; deliveries continue without it`);
     }
   }
 

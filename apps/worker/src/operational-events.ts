@@ -1,11 +1,8 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { OperationalEventsRepository, OutboxRepository, ProbeTarget } from '@hookline/db';
-import { AttemptOutcome, maxAttempts } from '@hookline/delivery';
+import { AttemptOutcome } from '@hookline/delivery';
 import { DeliveryMetrics } from '@hookline/observability';
-import { DELIVERY_QUEUE, DeliveryEnqueuer, DeliveryJobPayload } from '@hookline/queue';
-import type { Queue } from 'bull';
+import { DeliveryEnqueuer, DeliveryJobPayload } from '@hookline/queue';
 import type { Logger as Pino } from 'pino';
 import { WORKER_LOG } from './worker-log';
 
@@ -43,19 +40,15 @@ export interface Recovery {
  */
 @Injectable()
 export class OperationalEvents {
-  private readonly enqueuer: DeliveryEnqueuer;
   private typeIds: Promise<Map<string, string>> | null = null;
 
   constructor(
-    @InjectQueue(DELIVERY_QUEUE) queue: Queue,
+    private readonly enqueuer: DeliveryEnqueuer,
     private readonly outbox: OutboxRepository,
     private readonly facts: OperationalEventsRepository,
     private readonly metrics: DeliveryMetrics,
     @Inject(WORKER_LOG) private readonly log: Pino,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.enqueuer = new DeliveryEnqueuer(queue, maxAttempts(config.retrySchedule));
-  }
+  ) {}
 
   static isOperational(eventTypeKey: string): boolean {
     return SYSTEM_KEYS.has(eventTypeKey);

@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { maxAttempts } from '@hookline/delivery';
 import { DueDelivery, OutboxRepository, OutboxSweepRepository, SweepPosition } from '@hookline/db';
 import { DELIVERY_QUEUE as DELIVERY_QUEUE_TOKEN, DeliveryEnqueuer } from '@hookline/queue';
 import type { Queue } from 'bull';
@@ -25,7 +24,6 @@ type JobState = 'live' | 'missing' | 'finished';
 @Injectable()
 export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxSweeper.name);
-  private readonly enqueuer: DeliveryEnqueuer;
   private timer: NodeJS.Timeout | null = null;
   private position: SweepPosition | null = null;
   private running: Promise<number> | null = null;
@@ -34,10 +32,9 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectQueue(DELIVERY_QUEUE_TOKEN) private readonly queue: Queue,
     private readonly sweeps: OutboxSweepRepository,
     private readonly outbox: OutboxRepository,
+    private readonly enqueuer: DeliveryEnqueuer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.enqueuer = new DeliveryEnqueuer(queue, maxAttempts(config.retrySchedule));
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.sweep(), this.config.outboxSweepIntervalMs);

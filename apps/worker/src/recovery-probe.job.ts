@@ -1,12 +1,9 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { OutboxRepository, ProbeTarget, RecoveryRepository } from '@hookline/db';
-import { HttpSender, maxAttempts, mergeOutboundHeaders, SendResult, USER_AGENT } from '@hookline/delivery';
+import { HttpSender, SendResult, SignedRequests } from '@hookline/delivery';
 import { DeliveryMetrics } from '@hookline/observability';
-import { DELIVERY_QUEUE, DeliveryEnqueuer } from '@hookline/queue';
-import { Cipher, signedHeaders } from '@hookline/signing';
-import type { Queue } from 'bull';
+import { DeliveryEnqueuer } from '@hookline/queue';
 import { randomUUID } from 'node:crypto';
 import type { Logger as Pino } from 'pino';
 import { OperationalEvents, PROBE_EVENT_TYPE } from './operational-events';
@@ -32,7 +29,6 @@ export type ProbeOutcome = 'recovered' | 'failed' | 'stale';
  */
 @Injectable()
 export class RecoveryProbeJob implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly enqueuer: DeliveryEnqueuer;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopping = false;
@@ -41,15 +37,13 @@ export class RecoveryProbeJob implements OnApplicationBootstrap, OnModuleDestroy
     private readonly recovery: RecoveryRepository,
     private readonly outbox: OutboxRepository,
     private readonly sender: HttpSender,
-    private readonly cipher: Cipher,
+    private readonly requests: SignedRequests,
+    private readonly enqueuer: DeliveryEnqueuer,
     private readonly events: OperationalEvents,
     private readonly metrics: DeliveryMetrics,
-    @InjectQueue(DELIVERY_QUEUE) queue: Queue,
     @Inject(WORKER_LOG) private readonly log: Pino,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.enqueuer = new DeliveryEnqueuer(queue, maxAttempts(config.retrySchedule));
-  }
+  ) {}
 
   /** Looks for due webhooks four times per interval (at most once a minute), so a probe is late by a quarter at most. */
   onApplicationBootstrap(): void {
@@ -133,16 +127,10 @@ export class RecoveryProbeJob implements OnApplicationBootstrap, OnModuleDestroy
     return outcome;
   }
 
+  /** Signed and sent like a delivery (same secrets and custom headers: an endpoint behind a gateway can answer it). */
   private send(target: ProbeTarget, probeId: string): Promise<SendResult> {
     const body = JSON.stringify({ id: probeId, type: PROBE_EVENT_TYPE, timestamp: new Date().toISOString(), data: { webhook_id: target.webhookId } });
-    const secrets = [this.cipher.decrypt(target.secretEnc)];
-    if (target.previousSecretEnc && target.previousSecretExpiresAt && new Date(target.previousSecretExpiresAt).getTime() > Date.now()) {
-      secrets.push(this.cipher.decrypt(target.previousSecretEnc));
-    }
-    // Its custom headers too: an endpoint behind a gateway that wants its Authorization header must be able to answer.
-    const custom = target.customHeadersEnc ? this.cipher.decryptJson<Record<string, string>>(target.customHeadersEnc) : {};
-    const headers = mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signedHeaders(secrets, probeId, body) });
-    return this.sender.send(target.url, headers, body);
+    return this.sender.send(target.url, this.requests.headers(target, probeId, body), body);
   }
 
   /** Re-enables, replays in order of creation, then tells the tenant. Null when the webhook changed meanwhile. */

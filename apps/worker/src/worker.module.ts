@@ -1,10 +1,9 @@
-import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, APP_CONFIG, ConfigModule } from '@hookline/config';
 import { DbModule } from '@hookline/db';
-import { AttemptStore, DeliveryRunner, EndpointLimiter, HttpSender } from '@hookline/delivery';
+import { AttemptStore, DeliveryRunner, EndpointLimiter, HttpSender, SignedRequests } from '@hookline/delivery';
 import { DeliveryMetrics, platformRegistryProvider } from '@hookline/observability';
-import { bullQueueOptions, DELIVERY_BACKOFF, DELIVERY_QUEUE } from '@hookline/queue';
+import { DELIVERY_BACKOFF, DeliveryQueueModule } from '@hookline/queue';
 import { SigningModule } from '@hookline/signing';
 import { StorageModule } from '@hookline/storage';
 import type { Logger as Pino } from 'pino';
@@ -41,8 +40,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DbModule.forRoot({ databaseUrl: config.databaseUrl, applicationName: 'hookline-worker', poolSize: 20 }),
         SigningModule.forRoot(config.encryptionKeys),
-        BullModule.forRoot(bullQueueOptions(config.redisUrl, config.queuePrefix, { settings: workerQueueSettings(config) })),
-        BullModule.registerQueue({ name: DELIVERY_QUEUE }),
+        DeliveryQueueModule.forRoot({ redisUrl: config.redisUrl, prefix: config.queuePrefix, retrySchedule: config.retrySchedule, settings: workerQueueSettings(config) }),
         StorageModule,
       ],
       providers: [
@@ -54,6 +52,7 @@ export class WorkerModule {
         },
         { provide: EndpointLimiter, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new EndpointLimiter(c.maxInFlightPerEndpoint) },
         AttemptStore,
+        SignedRequests,
         DeliveryRunner,
         DeliveryProcessor,
         OutboxSweeper,

@@ -70,6 +70,31 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: where it listens and what it connects to', () => {
+  it('listens on 127.0.0.1 unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadConfig({ HOST: 'not a host!' })).toThrow(/HOST must be/);
+  });
+
+  it('refuses a DATABASE_URL without a database name', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432' })).toThrow(/DATABASE_URL must name its database/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/' })).toThrow(/DATABASE_URL must name its database/);
+  });
+
+  it('never shows the password of a URL it refuses, and says to percent-encode', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://hookline:Zx9#Qw7@db:5432/hookline', REDIS_URL: 'redis://:Mn3@Bv5#@cache:6379/0' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('percent-encode');
+    for (const secret of ['Zx9', 'Qw7', 'Mn3', 'Bv5', 'hookline:']) expect(message).not.toContain(secret);
+  });
+});
+
 describe('durations', () => {
   it('parses units and rejects nonsense', () => {
     expect(parseDuration('1s')).toBe(1000);

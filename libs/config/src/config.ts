@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parseDuration, parseSchedule } from './duration';
+import { PERCENT_ENCODING_HINT, redactUrl } from './redact-url';
 
 /** Everything Hookline reads from its environment, parsed and validated once. */
 export interface AppConfig {
   nodeEnv: string;
+  /** The address the API, the inspector and the worker's metrics listen on: 127.0.0.1 by default, 0.0.0.0 in Docker. */
+  host: string;
   port: number;
   databaseUrl: string;
   redisUrl: string;
@@ -42,6 +45,8 @@ export interface AppConfig {
   /** How long a stopping worker waits for in-flight attempts before it exits anyway. */
   workerShutdownTimeoutMs: number;
   inspectorPort: number;
+  /** The base of the inspector's bin URLs when its senders reach it by another name (compose: http://inspector:8090). */
+  inspectorPublicUrl: string | null;
   /** The worker's own HTTP port for GET /metrics and GET /health; 0 turns it off. */
   workerMetricsPort: number;
   /** How often a webhook the platform disabled is probed with a signed `webhook.probe`; the first 2xx re-enables it. */
@@ -103,13 +108,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
   };
+  // A URL is shown redacted (no user name or password) in every message.
   const url = (name: string, fallback: string, protocols: string[]): string => {
     const value = str(name, fallback);
+    let parsed: URL | null = null;
     try {
-      const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) throw new Error();
+      parsed = new URL(value);
     } catch {
-      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${value}")`);
+      problems.push(`${name} is not a valid URL (got "${redactUrl(value)}"); ${PERCENT_ENCODING_HINT}`);
+      return value;
+    }
+    if (!protocols.includes(parsed.protocol)) problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${redactUrl(value)}")`);
+    else if (parsed.hash) {
+      // `#` starts a fragment: whatever follows it (often the rest of a password, and the host) is not part of the URL.
+      problems.push(`${name} has a # in it (got "${redactUrl(value)}"); ${PERCENT_ENCODING_HINT}`);
     }
     return value;
   };
@@ -185,10 +197,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     else if (accessKeyId || secretAccessKey) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
 
+  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hookline', ['postgres:', 'postgresql:']);
+  if (!databaseName(databaseUrl)) {
+    // Without one, pg connects to the database named like the user (`postgres`): migrations would land there.
+    problems.push(`DATABASE_URL must name its database, e.g. postgres://postgres@127.0.0.1:5432/hookline (got "${redactUrl(databaseUrl)}")`);
+  }
+
+  const host = str('HOST', '127.0.0.1');
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) problems.push(`HOST must be an address or host name to listen on, such as 127.0.0.1 or 0.0.0.0 (got "${host}")`);
+
   const config: AppConfig = {
     nodeEnv,
+    host,
     port: int('PORT', 8081, 0, 65535),
-    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hookline', ['postgres:', 'postgresql:']),
+    databaseUrl,
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     queuePrefix: str('QUEUE_PREFIX', 'hookline'),
     uploadDir: str('UPLOAD_DIR', './uploads'),
@@ -218,12 +240,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerStalledIntervalMs: int('WORKER_STALLED_INTERVAL_MS', 15_000, 500),
     workerShutdownTimeoutMs: int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 1000),
     inspectorPort: int('INSPECTOR_PORT', 8090, 0, 65535),
+    inspectorPublicUrl: env.INSPECTOR_PUBLIC_URL ? url('INSPECTOR_PUBLIC_URL', '', ['http:', 'https:']) : null,
     workerMetricsPort: int('WORKER_METRICS_PORT', 9091, 0, 65535),
     recoveryProbeIntervalMs,
     recoveryReplayWindowMs: duration('RECOVERY_REPLAY_WINDOW', '3d'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The database a PostgreSQL URL names, or '' when it names none. */
+export function databaseName(databaseUrl: string): string {
+  try {
+    return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  } catch {
+    return '';
+  }
 }
 
 function decodeKey(raw: string): Buffer | null {

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
-import { GenericPlanSource } from './prepared-statement';
+import { GenericPlanSource } from './generic-plan.source';
 
 export interface DataSourceOptions {
   databaseUrl: string;

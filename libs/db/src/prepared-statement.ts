@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { GenericPlanSource } from './generic-plan.source';
+import { mainPool, PgPool } from './typeorm-pool';
 
 /** SQL that PostgreSQL parses and plans once per connection, then only executes (see `runPrepared`). */
 export interface PreparedStatement {
@@ -38,16 +39,6 @@ interface Executor {
   query(query: string, parameters?: unknown[]): Promise<unknown>;
 }
 
-interface PgResult {
-  command: string;
-  rows: unknown[];
-  rowCount: number | null;
-}
-
-interface PgPool {
-  query(config: PreparedStatement | string, values: unknown[]): Promise<PgResult>;
-}
-
 /**
  * Runs a prepared statement, answering what TypeORM's `query` would (rows; `[rows, rowCount]` for UPDATE and DELETE).
  * On the data source or its default manager (no transaction) it goes straight to the pg pool under TypeORM: its query
@@ -73,91 +64,4 @@ function poolOf(executor: Executor, plan: PreparedStatement['plan']): PgPool | n
   if (!source) return null;
   const generic = plan === 'generic' && source instanceof GenericPlanSource ? source.genericPlanPool() : null;
   return generic ?? mainPool(source) ?? null;
-}
-
-/** The pg pool TypeORM opened for a PostgreSQL data source (with the options pg-pool kept), if any. */
-function mainPool(source: DataSource): (PgPool & { options?: PoolOptions }) | undefined {
-  return source.driver instanceof PostgresDriver ? (source.driver.master as PgPool & { options?: PoolOptions }) : undefined;
-}
-
-/** Rows (per the last ANALYZE) that the fast-growing tables must each hold before generic plans are used. */
-export const GENERIC_PLAN_MIN_ROWS = 10_000;
-const GENERIC_PLAN_RECHECK_MS = 5_000;
-const GROWING_TABLES_ROWS = `SELECT least(
-         COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass('deliveries')), -1),
-         COALESCE((SELECT reltuples FROM pg_class WHERE oid = to_regclass('events')), -1)) AS rows`;
-
-type ClosablePool = PgPool & { end(): Promise<void> };
-/** What pg-pool keeps of the options it was built with: the main pool's, handed to the opener of the generic one. */
-export type PoolOptions = Record<string, unknown>;
-
-/**
- * A data source with a second, small pg pool whose sessions plan prepared statements once (plan_cache_mode =
- * force_generic_plan), for the statements marked `generic`. The setting is per session, and it would also apply to
- * every unnamed statement TypeORM sends with parameters, so those never share these sessions.
- *
- * A generic plan follows the statistics of the last ANALYZE, scaled to the table's current size in pages. Made while
- * deliveries and events held a handful of rows (a new install), it walks them whole, or a webhook's whole backlog, and
- * keeps doing so while they grow fast until the next ANALYZE. So the pool is used only while both tables are
- * known (pg_class.reltuples, checked every 5 s without a timer) to hold GENERIC_PLAN_MIN_ROWS rows; before that the
- * statements are planned per run on the main pool, as everything else. Opened on first use, closed with the source.
- */
-export class GenericPlanSource extends DataSource {
-  private pool: ClosablePool | null = null;
-  private openPool: ((main: PoolOptions) => ClosablePool) | null = null;
-  private large = false;
-  private checkedAt = -Infinity;
-  private checking: Promise<boolean> | null = null;
-
-  /**
-   * How to open the pool, from the main pool's options (so both reach the server alike: URL, TLS, timeouts); until
-   * this is called, generic statements run on the main pool (planned per run).
-   */
-  useGenericPlanPool(open: (main: PoolOptions) => ClosablePool): this {
-    this.openPool = open;
-    return this;
-  }
-
-  /** The generic-plan pool when it may be used now; null otherwise (the caller takes the main pool). */
-  genericPlanPool(): PgPool | null {
-    if (!this.openPool || !this.isInitialized) return null;
-    if (Date.now() - this.checkedAt >= GENERIC_PLAN_RECHECK_MS) void this.checkTableSizes();
-    if (!this.large) return null;
-    if (this.pool) return this.pool;
-    const main = mainPool(this);
-    if (!main?.options) return null;
-    this.pool = this.openPool(main.options);
-    return this.pool;
-  }
-
-  /** Reads the growing tables' sizes now; answers whether generic plans are in use. Never throws (an error keeps the last answer). */
-  checkTableSizes(): Promise<boolean> {
-    if (this.checking) return this.checking;
-    this.checkedAt = Date.now();
-    const main = mainPool(this);
-    if (!main || !this.isInitialized) return Promise.resolve(this.large);
-    this.checking = main
-      .query(GROWING_TABLES_ROWS, [])
-      .then(
-        (result) => {
-          const [row] = result.rows as Array<{ rows: number | string } | undefined>;
-          this.large = Number(row?.rows ?? -1) >= GENERIC_PLAN_MIN_ROWS;
-          return this.large;
-        },
-        () => this.large,
-      )
-      .finally(() => {
-        this.checking = null;
-      });
-    return this.checking;
-  }
-
-  override async destroy(): Promise<void> {
-    const pool = this.pool;
-    this.pool = null;
-    this.openPool = null;
-    await this.checking;
-    await super.destroy();
-    await pool?.end();
-  }
 }

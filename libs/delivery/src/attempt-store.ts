@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AttemptBatchRepository, AttemptRecord, GroupCommit, isDatabaseUnavailable, LoadedWork, RecordedAttempt, WorkRequest } from '@hookline/db';
+import { GroupCommit } from '@hookline/batching';
+import { AttemptBatchRepository, AttemptRecord, isDatabaseUnavailable, LoadedWork, RecordedAttempt, WorkRequest } from '@hookline/db';
 
 /** Large enough that a whole worker's attempts fit one statement; small enough to keep each statement short. */
 const MAX_BATCH = 500;

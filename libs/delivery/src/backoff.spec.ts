@@ -1,4 +1,4 @@
-import { maxAttempts, parseHttpDate, parseRetryAfter, retryDelay, RetryDelayInput } from './backoff';
+import { parseHttpDate, parseRetryAfter, retryDelay, RetryDelayInput } from './backoff';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0); // Mon, 15 Jan 2024 12:00:00 GMT
 
@@ -194,13 +194,5 @@ describe('retryDelay', () => {
     it('returns whole milliseconds for a fractional Retry-After', () => {
       expect(retryDelay({ ...base, statusCode: 429, retryAfterMs: 10_000.2 })).toBe(10_001);
     });
-  });
-});
-
-describe('maxAttempts', () => {
-  it('is the first attempt plus one per schedule step', () => {
-    expect(maxAttempts([])).toBe(1);
-    expect(maxAttempts([5_000])).toBe(2);
-    expect(maxAttempts([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000])).toBe(7);
   });
 });

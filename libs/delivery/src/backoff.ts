@@ -119,8 +119,3 @@ export function retryDelay(input: RetryDelayInput): number {
   }
   return jittered;
 }
-
-/** The first delivery plus one retry per schedule step. */
-export function maxAttempts(schedule: number[]): number {
-  return schedule.length + 1;
-}

@@ -1,4 +1,4 @@
-import { FORBIDDEN_PAYLOAD_KEYS, RESERVED_PAYLOAD_KEYS } from './payload-rules';
+import { FORBIDDEN_PAYLOAD_KEYS, RESERVED_PAYLOAD_KEYS } from '@hookline/webhook-rules';
 
 export interface EventForBody {
   id: string;

@@ -23,10 +23,6 @@ export class EndpointLimiter {
       else this.inFlight.delete(key);
     };
   }
-
-  inFlightTo(url: string): number {
-    return this.inFlight.get(endpointKey(url)) ?? 0;
-  }
 }
 
 /** scheme://host:port, the unit a receiver's capacity belongs to. */

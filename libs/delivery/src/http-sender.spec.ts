@@ -1,9 +1,8 @@
+import { AddressPolicy, Resolver } from '@hookline/webhook-rules';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { AddressPolicy } from './address-policy';
 import { HttpSender } from './http-sender';
-import { Resolver } from './target-guard';
 
 interface Seen {
   method: string;

@@ -1,8 +1,7 @@
+import { AddressPolicy, BlockedTargetError, Resolver } from '@hookline/webhook-rules';
 import { performance } from 'node:perf_hooks';
 import { Agent, Dispatcher, request } from 'undici';
-import { AddressPolicy } from './address-policy';
 import { createSafeAgent } from './safe-dispatcher';
-import { BlockedTargetError, Resolver } from './target-guard';
 
 export interface SendResult {
   /** Null when no response arrived; a 3xx is reported as-is because redirects are never followed. */

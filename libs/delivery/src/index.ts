@@ -1,11 +1,8 @@
-export { AddressPolicy, blockedReason, literalHost, normaliseIp } from './address-policy';
+export { AttemptDecision, AttemptFacts, AttemptJob, AttemptOutcome, decideAttempt, outcomeOf } from './attempt-outcome';
 export { AttemptStore } from './attempt-store';
-export { maxAttempts, parseRetryAfter, retryDelay } from './backoff';
+export { parseRetryAfter, retryDelay } from './backoff';
 export { buildBody, EventForBody } from './body';
-export { AttemptFacts, AttemptJob, AttemptOutcome, DeliveryRunner, USER_AGENT } from './delivery-runner';
-export { EndpointLimiter, endpointKey } from './endpoint-limiter';
-export { checkCustomHeaders, isCredentialHeader, maskHeaders, mergeOutboundHeaders, RuleViolation } from './header-rules';
+export { DeliveryRunner } from './delivery-runner';
+export { EndpointLimiter } from './endpoint-limiter';
 export { HttpSender, SendResult } from './http-sender';
-export { checkCustomPayload } from './payload-rules';
-export { BlockedTargetError, checkTarget, Resolver, systemResolver } from './target-guard';
-export { checkWebhookUrl } from './url-rules';
+export { EndpointCredentials, SignedRequests, USER_AGENT } from './signed-request';

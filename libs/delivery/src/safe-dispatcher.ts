@@ -1,6 +1,5 @@
+import { AddressPolicy, Resolver, checkHost, literalHost, systemResolver } from '@hookline/webhook-rules';
 import { Agent, buildConnector, errors } from 'undici';
-import { AddressPolicy, literalHost } from './address-policy';
-import { checkHost, Resolver, systemResolver } from './target-guard';
 
 export interface SafeAgentOptions {
   policy: AddressPolicy;

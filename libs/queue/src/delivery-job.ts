@@ -15,6 +15,11 @@ export interface DeliveryJobPayload {
   requestId?: string;
 }
 
+/** The first attempt plus one retry per schedule step (RETRY_SCHEDULE): what every delivery job may make in all. */
+export function maxAttempts(schedule: number[]): number {
+  return schedule.length + 1;
+}
+
 /** The job id is the delivery id, so re-queueing (the sweeper, a retry after a crash) never doubles a delivery. */
 export function deliveryJobId(deliveryId: string): string {
   return deliveryId;

@@ -3,7 +3,7 @@ import { ApiKeysRepository, Page } from '@hookline/db';
 import { generateApiKey } from '@hookline/signing';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE, PageQuery } from '../common/pagination.dto';
-import { InvalidationBus } from '../queue/invalidation-bus';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { ApiKeyView, toApiKeyView } from './api-key.view';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 

@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ActiveKey, ApiKeysRepository } from '@hookline/db';
 import { hashApiKey } from '@hookline/signing';
 import type { Request, Response } from 'express';
-import { InvalidationBus } from '../queue/invalidation-bus';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { ApiError } from './api-error';
-import { ExpiringCache } from './expiring-cache';
+import { ExpiringCache } from '../cache/expiring-cache';
 import { RateLimiter } from './rate-limiter';
 import { TenantContext } from './tenant';
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
-import { GroupCommit } from '@hookline/db';
+import { GroupCommit } from '@hookline/batching';
 import { DELIVERY_QUEUE } from '@hookline/queue';
 import type { Queue } from 'bull';
 import type { Response } from 'express';

@@ -5,7 +5,7 @@ interface Violation {
   message: string;
 }
 
-/** Runs one of the pure rule functions of @hookline/delivery as a class-validator check; its violations become the message. */
+/** Runs one of the pure rule functions of @hookline/webhook-rules as a class-validator check; its violations become the message. */
 export function Satisfies(rule: (value: unknown) => Violation[]): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({

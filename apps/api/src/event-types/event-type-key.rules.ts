@@ -1,4 +1,4 @@
-import { RuleViolation } from '@hookline/delivery';
+import { RuleViolation } from '@hookline/webhook-rules';
 
 /** Dotted lowercase, at least two segments: `order.created`, `invoice.payment_failed`. */
 export const EVENT_TYPE_KEY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

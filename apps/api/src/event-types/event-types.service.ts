@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { EventType, EventTypesRepository, Page } from '@hookline/db';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
-import { InvalidationBus } from '../queue/invalidation-bus';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { CreateEventTypeDto } from './dto/create-event-type.dto';
 import { ListEventTypesQuery } from './dto/list-event-types.query';
 import { UpdateEventTypeDto } from './dto/update-event-type.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventType, EventTypesRepository } from '@hookline/db';
-import { ExpiringCache } from '../common/expiring-cache';
-import { InvalidationBus } from '../queue/invalidation-bus';
+import { ExpiringCache } from '../cache/expiring-cache';
+import { InvalidationBus } from '../cache/invalidation-bus';
 
 /** How long a publish may use a type it looked up; a change drops it at once (InvalidationBus), this bounds a missed one. */
 export const EVENT_TYPE_CACHE_TTL_MS = 5000;

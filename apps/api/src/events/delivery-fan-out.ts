@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboxRelay } from '../queue/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
 
 /** Jobs per Redis round trip; the outbox sweeper uses the same size. */
 export const FAN_OUT_BATCH = 1000;

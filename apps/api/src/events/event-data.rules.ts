@@ -1,4 +1,4 @@
-import { RuleViolation } from '@hookline/delivery';
+import { RuleViolation } from '@hookline/webhook-rules';
 
 /** Deeper than any real payload; it keeps PostgreSQL's jsonb parser and Ajv far from their recursion limits. */
 export const MAX_EVENT_DATA_DEPTH = 64;

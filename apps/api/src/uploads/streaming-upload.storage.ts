@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { UploadStorage } from '@hookline/storage';
-import { cleanContentType } from './uploads.service';
+import { cleanContentType } from './upload-names';
 
 export interface StoredFile {
   storageKey: string;

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { WebhooksRepository } from '@hookline/db';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
-import { ExpiringCache } from '../common/expiring-cache';
+import { ExpiringCache } from '../cache/expiring-cache';
 import { TenantContext } from '../common/tenant';
 
 /** How long this process trusts that a webhook it found enabled still is, for this check only. */

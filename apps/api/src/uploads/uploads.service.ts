@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventTypesRepository, OutboxRepository, Upload, UploadsRepository } from '@hookline/db';
 import { UPLOAD_STORAGE, UploadStorage } from '@hookline/storage';
 import { ApiError } from '../common/api-error';
-import { OutboxRelay } from '../queue/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
 import type { StoredFile } from './streaming-upload.storage';
+import { cleanContentType, cleanFilename } from './upload-names';
 import { webhookDisabled } from './upload-target.guard';
 
 export interface UploadResult {
@@ -93,16 +94,4 @@ function toUploadView(upload: Upload): UploadView {
     sha256: upload.sha256,
     created_at: upload.createdAt.toISOString(),
   };
-}
-
-/** The client's name is metadata only (storage keys are ours): keep it printable, without paths, ≤ 255 chars. */
-export function cleanFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return printable.slice(0, 255) || 'file';
-}
-
-export function cleanContentType(type: string | undefined): string {
-  return type && /^[\w.+-]{1,63}\/[\w.+-]{1,63}$/.test(type) ? type.toLowerCase() : 'application/octet-stream';
 }

@@ -1,5 +1,5 @@
 import { Webhook } from '@hookline/db';
-import { maskHeaders } from '@hookline/delivery';
+import { maskHeaders } from '@hookline/webhook-rules';
 import { Cipher } from '@hookline/signing';
 
 export interface WebhookView {

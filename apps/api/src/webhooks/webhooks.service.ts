@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { EventTypesRepository, Page, Webhook, WebhooksRepository } from '@hookline/db';
-import { AddressPolicy, BlockedTargetError, checkTarget, RuleViolation } from '@hookline/delivery';
+import { AddressPolicy, BlockedTargetError, checkTarget, RuleViolation } from '@hookline/webhook-rules';
 import { Cipher, generateSecret } from '@hookline/signing';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
@@ -9,6 +9,14 @@ import { RegisterWebhookDto } from './dto/register-webhook.dto';
 import { ListWebhooksQuery } from './dto/list-webhooks.query';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
 import { toWebhookView, WebhookView } from './webhook.view';
+
+/**
+ * Said with every refused address: SSRF protection refuses private, loopback and link-local targets, which is exactly
+ * what a receiver on a developer's own machine is.
+ */
+const PRIVATE_TARGETS_HINT =
+  ' (Hookline refuses private, loopback and link-local targets; on a development machine start it with ' +
+  'ALLOW_PRIVATE_TARGETS=true, or allow one range with ALLOWED_PRIVATE_CIDRS)';
 
 @Injectable()
 export class WebhooksService {
@@ -101,7 +109,10 @@ export class WebhooksService {
       await checkTarget(new URL(url), this.policy);
       return [];
     } catch (error) {
-      if (error instanceof BlockedTargetError) return [{ field: 'url', message: error.message }];
+      if (error instanceof BlockedTargetError) {
+        const refusedAddress = error.message.startsWith('blocked:') && !error.message.startsWith('blocked: protocol');
+        return [{ field: 'url', message: refusedAddress ? `${error.message}${PRIVATE_TARGETS_HINT}` : error.message }];
+      }
       throw error;
     }
   }

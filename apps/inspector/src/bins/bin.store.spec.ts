@@ -13,6 +13,7 @@ function request(bodyBytes = 10): StoredRequest {
     truncated: false,
     receivedAt: new Date(clock),
     remoteAddress: '127.0.0.1',
+    answeredStatus: 200,
     signature: null,
   };
 }

@@ -21,6 +21,8 @@ export interface StoredRequest {
   remoteAddress: string | null;
   /** Null when the bin had no secret at the time the request arrived. */
   signature: SignatureCheck | null;
+  /** Set once the answer went out. */
+  answeredStatus: number | null;
 }
 
 export interface Bin {

@@ -1,3 +1,4 @@
+import type { BinUrlBases } from '../public-url';
 import { Bin, StoredRequest } from './bin.store';
 
 export interface BinView {
@@ -23,13 +24,15 @@ export interface RequestView {
   remote_address: string | null;
   signature: 'valid' | 'invalid' | 'missing' | null;
   signature_reason: string | null;
+  /** The status the bin answered with; null while it is still waiting out its delay, or when the sender left first. */
+  answered_status: number | null;
 }
 
-export function toBinView(bin: Bin, baseUrl: string): BinView {
+export function toBinView(bin: Bin, bases: BinUrlBases): BinView {
   return {
     id: bin.id,
-    url: `${baseUrl}/b/${bin.id}`,
-    page_url: `${baseUrl}/bins/${bin.id}`,
+    url: `${bases.hooks}/b/${bin.id}`,
+    page_url: `${bases.pages}/bins/${bin.id}`,
     created_at: bin.createdAt.toISOString(),
     request_count: bin.requests.length,
     config: { status: bin.settings.status, delay_ms: bin.settings.delayMs, has_secret: bin.settings.secret !== null },
@@ -52,6 +55,7 @@ export function toRequestView(request: StoredRequest): RequestView {
     remote_address: request.remoteAddress,
     signature: request.signature?.verdict ?? null,
     signature_reason: request.signature?.reason ?? null,
+    answered_status: request.answeredStatus,
   };
 }
 

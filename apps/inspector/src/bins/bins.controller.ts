@@ -1,6 +1,6 @@
 import { Body, Controller, DefaultValuePipe, Get, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { publicBaseUrl } from '../public-url';
+import { InspectorUrls } from '../public-url';
 import { BinView, RequestView } from './bin.view';
 import { BinsService } from './bins.service';
 import { BinConfigDto } from './dto/bin-config.dto';
@@ -8,21 +8,24 @@ import { BinConfigDto } from './dto/bin-config.dto';
 /** The inspector's JSON API: make bins, tell them how to answer, read what they received. */
 @Controller('bins')
 export class BinsController {
-  constructor(private readonly bins: BinsService) {}
+  constructor(
+    private readonly bins: BinsService,
+    private readonly urls: InspectorUrls,
+  ) {}
 
   @Post()
   create(@Req() request: Request): BinView {
-    return this.bins.create(publicBaseUrl(request));
+    return this.bins.create(this.urls.bases(request));
   }
 
   @Get()
   list(@Req() request: Request): BinView[] {
-    return this.bins.list(publicBaseUrl(request));
+    return this.bins.list(this.urls.bases(request));
   }
 
   @Put(':id/config')
   configure(@Param('id') id: string, @Body() dto: BinConfigDto, @Req() request: Request): BinView {
-    return this.bins.configure(id, dto, publicBaseUrl(request));
+    return this.bins.configure(id, dto, this.urls.bases(request));
   }
 
   @Get(':id/requests')

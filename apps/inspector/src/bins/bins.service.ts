@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { isUsableSecret } from '../capture/signature';
+import type { BinUrlBases } from '../public-url';
 import { Bin, BinStore } from './bin.store';
 import { BinView, RequestView, toBinView, toRequestView } from './bin.view';
 import { BinConfigDto } from './dto/bin-config.dto';
@@ -8,15 +9,15 @@ import { BinConfigDto } from './dto/bin-config.dto';
 export class BinsService {
   constructor(private readonly store: BinStore) {}
 
-  create(baseUrl: string): BinView {
-    return toBinView(this.store.create(), baseUrl);
+  create(bases: BinUrlBases): BinView {
+    return toBinView(this.store.create(), bases);
   }
 
-  list(baseUrl: string): BinView[] {
-    return this.store.list().map((bin) => toBinView(bin, baseUrl));
+  list(bases: BinUrlBases): BinView[] {
+    return this.store.list().map((bin) => toBinView(bin, bases));
   }
 
-  configure(id: string, dto: BinConfigDto | undefined, baseUrl: string): BinView {
+  configure(id: string, dto: BinConfigDto | undefined, bases: BinUrlBases): BinView {
     const bin = this.require(id);
     // No body, another content type or a JSON array reach here as undefined or an array.
     if (!dto || Array.isArray(dto)) throw new BadRequestException('Send a JSON object: { "status"?, "delay_ms"?, "secret"? }');
@@ -30,7 +31,7 @@ export class BinsService {
     if (dto.status !== undefined) bin.settings.status = dto.status;
     if (dto.delay_ms !== undefined) bin.settings.delayMs = dto.delay_ms;
     if (dto.secret !== undefined) bin.settings.secret = dto.secret;
-    return toBinView(bin, baseUrl);
+    return toBinView(bin, bases);
   }
 
   /** Newest first, at most `limit`. */

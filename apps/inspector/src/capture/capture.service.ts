@@ -43,6 +43,7 @@ export class CaptureService {
       receivedAt: new Date(),
       remoteAddress: request.socket.remoteAddress ?? null,
       signature: secret ? checkSignature(secret, headers, body) : null,
+      answeredStatus: null,
     };
     this.store.add(bin, stored);
     const verdict = stored.signature ? ` signature ${stored.signature.verdict}` : '';
@@ -50,11 +51,13 @@ export class CaptureService {
 
     if (truncated) {
       // The rest of the body was never read, so this connection cannot carry another request.
+      stored.answeredStatus = 413;
       response.status(413).set('connection', 'close').json({ error: 'body_too_large', message: `Bodies over ${MAX_BODY_BYTES} bytes are cut`, request_id: stored.id });
       return;
     }
     await this.delays.wait(delayMs, response);
     if (response.destroyed || response.writableEnded) return;
+    stored.answeredStatus = status;
     response.status(status).json({ bin: bin.id, request_id: stored.id });
   }
 }

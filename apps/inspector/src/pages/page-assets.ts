@@ -60,6 +60,10 @@ summary { cursor: pointer; display: flex; gap: 12px; align-items: baseline; flex
 .verdict.invalid { background: #fee2e2; color: #991b1b; }
 .verdict.missing { background: #fef3c7; color: #92400e; }
 .verdict.none { background: #e5e7eb; color: #374151; }
+.answer { border-radius: 10px; padding: 1px 8px; font-size: 12px; font-weight: 600; }
+.answer.ok { background: #dbeafe; color: #1e40af; }
+.answer.error { background: #fee2e2; color: #991b1b; }
+.answer.pending { background: #e5e7eb; color: #374151; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; vertical-align: top; padding: 2px 12px 2px 0; font: 12.5px ui-monospace, monospace; }
 th { color: #6b7280; font-weight: 400; white-space: nowrap; }

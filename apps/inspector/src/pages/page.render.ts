@@ -86,6 +86,7 @@ function renderRequest(request: RequestView, open: boolean): SafeHtml {
 <code data-testid="request-path">${target}</code>
 <time class="muted" data-testid="request-time" datetime="${request.received_at}">${request.received_at}</time>
 ${renderVerdict(request)}
+${renderAnswer(request)}
 <span class="muted">${request.body_bytes} bytes${request.truncated ? ' (truncated)' : ''}</span></summary>
 <table data-testid="request-headers">
 ${Object.entries(request.headers).map(([name, value]) => html`<tr><th>${name}</th><td>${value}</td></tr>`)}
@@ -102,6 +103,13 @@ function renderVerdict(request: RequestView): SafeHtml {
   }
   return html`<span class="verdict ${request.signature}" data-testid="signature" data-verdict="${request.signature}"
 title="${request.signature_reason ?? ''}">signature ${request.signature}</span>`;
+}
+
+/** What the bin answered, so a developer sees the failures a bin configured with `status` hands back. */
+function renderAnswer(request: RequestView): SafeHtml {
+  if (request.answered_status === null) return html`<span class="answer pending" data-testid="answered" data-status="">not answered yet</span>`;
+  const kind = request.answered_status >= 200 && request.answered_status < 300 ? 'ok' : 'error';
+  return html`<span class="answer ${kind}" data-testid="answered" data-status="${String(request.answered_status)}">answered ${String(request.answered_status)}</span>`;
 }
 
 /** JSON indented for reading; anything else exactly as received. */

@@ -1,24 +1,27 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { publicBaseUrl } from '../public-url';
+import { InspectorUrls } from '../public-url';
 import { PagesService } from './pages.service';
 
 /** The human side: server-rendered pages that refresh themselves. */
 @Controller()
 export class PagesController {
-  constructor(private readonly pages: PagesService) {}
+  constructor(
+    private readonly pages: PagesService,
+    private readonly urls: InspectorUrls,
+  ) {}
 
   @Get()
   index(@Req() request: Request, @Res() response: Response): void {
     const nonce = sendAsPage(response);
-    response.send(this.pages.index(publicBaseUrl(request), nonce));
+    response.send(this.pages.index(this.urls.bases(request), nonce));
   }
 
   @Get('bins/:id')
   bin(@Param('id') id: string, @Req() request: Request, @Res() response: Response): void {
     const nonce = sendAsPage(response);
-    const page = this.pages.bin(id, publicBaseUrl(request), nonce);
+    const page = this.pages.bin(id, this.urls.bases(request), nonce);
     response.status(page.status).send(page.html);
   }
 }

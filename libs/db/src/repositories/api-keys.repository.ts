@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { GroupCommit } from '@hookline/batching';
 import { ApiKey } from '../entities';
-import { GroupCommit } from '../group-commit';
 import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';
@@ -46,16 +46,6 @@ export class ApiKeysRepository {
 
   create(tenantId: string, key: { name: string | null; prefix: string; hash: string }): Promise<ApiKey> {
     return this.repo.save(this.repo.create({ tenantId: requireTenant(tenantId), ...key }));
-  }
-
-  list(tenantId: string): Promise<ApiKey[]> {
-    return this.repo.find({ where: { tenantId: requireTenant(tenantId) }, order: { createdAt: 'DESC' } });
-  }
-
-  async revoke(tenantId: string, id: string): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    const result = await this.repo.update({ tenantId: requireTenant(tenantId), id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
   }
 
   page(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {

@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryStatus } from '../entities';
-import { FlushResult } from '../group-commit';
+import { FlushResult } from '@hookline/batching';
 import { prepared, runPrepared } from '../prepared-statement';
-import { AttemptRecord, DeliveryWork, RecordedAttempt, recordFailedDelivery } from './deliveries.repository';
+import { AttemptRecord, LoadedWork, RecordedAttempt, WorkRequest } from './attempt.types';
+import { failedDeliveryLog, writeErrorLog } from './error-logs.repository';
 import { requireTenant } from './tenant-scope';
-
-export interface WorkRequest {
-  tenantId: string;
-  deliveryId: string;
-  /** A scheduled attempt: mark it started (the attempt journal) in the same statement that loads it. */
-  journal: boolean;
-}
-
-/**
- * `started`: the journal mark is set (a scheduled attempt whose delivery is open and whose endpoint is enabled).
- * A scheduled attempt that could run but was not marked found the previous start unrecorded: the caller logs that
- * one as interrupted first (AttemptJournalRepository.begin).
- */
-export type LoadedWork = DeliveryWork & { started: boolean };
 
 const WORK_COLUMNS = `d.id AS "deliveryId", d.tenant_id AS "tenantId", d.status, d.attempt_count AS "attemptCount",
        w.id AS "webhookId", w.status AS "webhookStatus", (w.deleted_at IS NOT NULL) AS "webhookDeleted", w.url,
@@ -211,4 +198,27 @@ function rounds(records: AttemptRecord[]): number[][] {
     (result[round] ??= []).push(index);
   });
   return result;
+}
+
+/**
+ * A delivery that ended failed: one more consecutive failure for its endpoint (disabling it at the threshold or on a
+ * 410) and an error log. Answers whether the endpoint is disabled now. 
+ */
+async function recordFailedDelivery(em: EntityManager, record: AttemptRecord, attempt: number): Promise<boolean> {
+  const [[webhook]] = await em.query(
+    `UPDATE webhooks
+        SET consecutive_failures = consecutive_failures + 1,
+            status = CASE WHEN $2::text IS NOT NULL OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE status END,
+            disabled_reason = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3)
+                                   THEN COALESCE($2::text, 'failure threshold reached: ' || (consecutive_failures + 1) || ' consecutive failed deliveries')
+                                   ELSE disabled_reason END,
+            disabled_at = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3) THEN now() ELSE disabled_at END,
+            updated_at = now()
+      WHERE id = $1
+      RETURNING status`,
+    [record.webhookId, record.disableReason, record.disableAfterFailures],
+  );
+  const webhookDisabled = webhook?.status === 'disabled';
+  await writeErrorLog(em, { tenantId: record.tenantId, webhookId: record.webhookId, deliveryId: record.deliveryId, ...failedDeliveryLog(record, attempt, webhookDisabled) });
+  return webhookDisabled;
 }

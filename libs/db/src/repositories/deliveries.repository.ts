@@ -1,65 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Delivery, DeliveryAttempt, DeliveryStatus } from '../entities';
 import { Page, paginate } from '../pagination';
+import { ERROR_LOG_INSERT, notAttempted, writeErrorLog } from './error-logs.repository';
 import { isUuid, requireTenant } from './tenant-scope';
 
 export interface DeliveryFilter {
   webhookId?: string;
   eventId?: string;
   status?: DeliveryStatus;
-}
-
-/** Everything one attempt needs, loaded in one query (AttemptBatchRepository.load). */
-export interface DeliveryWork {
-  deliveryId: string;
-  tenantId: string;
-  status: DeliveryStatus;
-  attemptCount: number;
-  webhookId: string;
-  webhookStatus: 'enabled' | 'disabled';
-  webhookDeleted: boolean;
-  url: string;
-  customHeadersEnc: string | null;
-  customPayload: Record<string, unknown> | null;
-  secretEnc: string;
-  previousSecretEnc: string | null;
-  previousSecretExpiresAt: Date | null;
-  eventId: string;
-  eventTypeKey: string;
-  eventData: unknown;
-  eventCreatedAt: Date;
-  /** The endpoint's failure count when loaded: a success only writes the webhook row when it has something to reset. */
-  consecutiveFailures: number;
-}
-
-/** `recorded`: a manual attempt that failed; the delivery keeps its state and schedule. */
-export type AttemptResult = 'succeeded' | 'retry' | 'failed' | 'recorded';
-
-export interface AttemptRecord {
-  tenantId: string;
-  deliveryId: string;
-  webhookId: string;
-  trigger: 'scheduled' | 'manual';
-  url: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  result: AttemptResult;
-  nextAttemptAt: Date | null;
-  /** Set when the delivery ends failed: why (`exhausted`, `gone`, ...). */
-  failureReason: string | null;
-  /** Disable the endpoint now, whatever its failure count (a receiver answering 410 Gone). */
-  disableReason: string | null;
-  disableAfterFailures: number;
-  /** False when the endpoint's failure count was 0 at load: a success then leaves the webhook row alone. */
-  resetFailures?: boolean;
-}
-
-export interface RecordedAttempt {
-  attempt: number;
-  webhookDisabled: boolean;
 }
 
 export type DeliveryWithAttempts = Delivery & { attempts: DeliveryAttempt[] };
@@ -124,13 +73,7 @@ export class DeliveriesRepository {
         [tenantId, deliveryId, reason],
       );
       if (rows.length === 0) return;
-      await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
-        tenantId,
-        webhookId,
-        deliveryId,
-        `Delivery not attempted: ${reason}`,
-        JSON.stringify({ reason }),
-      ]);
+      await writeErrorLog(em, { tenantId, webhookId, deliveryId, ...notAttempted(reason) });
     });
   }
 
@@ -158,10 +101,9 @@ export class DeliveriesRepository {
              FROM picked WHERE d.id = picked.id
            RETURNING d.id
          )
-         INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail)
-         SELECT $1, $2, failed.id, 'Delivery not attempted: ' || $3::text, jsonb_build_object('reason', $3::text) FROM failed
+         ${ERROR_LOG_INSERT} SELECT $1, $2, failed.id, $5::text, $6::jsonb FROM failed
          RETURNING delivery_id`,
-        [tenantId, webhookId, reason, batchSize],
+        [tenantId, webhookId, reason, batchSize, notAttempted(reason).message, JSON.stringify(notAttempted(reason).detail)],
       );
       total += rows.length;
       // Not "fewer than a batch": a row a worker finished meanwhile is skipped after its lock, shortening a batch.
@@ -169,33 +111,4 @@ export class DeliveriesRepository {
     }
     return total;
   }
-}
-
-/**
- * A delivery that ended failed: one more consecutive failure for its endpoint (disabling it at the threshold or on a
- * 410) and an error log. Answers whether the endpoint is disabled now. Used by AttemptBatchRepository.record.
- */
-export async function recordFailedDelivery(em: EntityManager, record: AttemptRecord, attempt: number): Promise<boolean> {
-  const [[webhook]] = await em.query(
-    `UPDATE webhooks
-        SET consecutive_failures = consecutive_failures + 1,
-            status = CASE WHEN $2::text IS NOT NULL OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE status END,
-            disabled_reason = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3)
-                                   THEN COALESCE($2::text, 'failure threshold reached: ' || (consecutive_failures + 1) || ' consecutive failed deliveries')
-                                   ELSE disabled_reason END,
-            disabled_at = CASE WHEN status = 'enabled' AND ($2::text IS NOT NULL OR consecutive_failures + 1 >= $3) THEN now() ELSE disabled_at END,
-            updated_at = now()
-      WHERE id = $1
-      RETURNING status`,
-    [record.webhookId, record.disableReason, record.disableAfterFailures],
-  );
-  const webhookDisabled = webhook?.status === 'disabled';
-  await em.query(`INSERT INTO error_logs (tenant_id, webhook_id, delivery_id, message, detail) VALUES ($1, $2, $3, $4, $5)`, [
-    record.tenantId,
-    record.webhookId,
-    record.deliveryId,
-    `Delivery failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${record.failureReason}`,
-    JSON.stringify({ attempts: attempt, last_status_code: record.statusCode, last_error: record.error, url: record.url, webhook_disabled: webhookDisabled }),
-  ]);
-  return webhookDisabled;
 }

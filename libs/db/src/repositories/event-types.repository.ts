@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource } from 'typeorm';
 import { EventType } from '../entities';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit } from '@hookline/batching';
 import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';

@@ -1,7 +1,8 @@
 export { ActiveKey, ApiKeysRepository, RevokeOutcome } from './api-keys.repository';
-export { AttemptBatchRepository, LoadedWork, WorkRequest } from './attempt-batch.repository';
+export { AttemptBatchRepository } from './attempt-batch.repository';
+export { AttemptRecord, AttemptResult, DeliveryWork, LoadedWork, RecordedAttempt, WorkRequest } from './attempt.types';
 export { AttemptJournalRepository, INTERRUPTED_ATTEMPT_ERROR } from './attempt-journal.repository';
-export { AttemptRecord, AttemptResult, DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts, DeliveryWork, RecordedAttempt } from './deliveries.repository';
+export { DeliveriesRepository, DeliveryFilter, DeliveryWithAttempts } from './deliveries.repository';
 export { ErrorLogsRepository } from './error-logs.repository';
 export { EventTypeChanges, EventTypesRepository, NewEventType } from './event-types.repository';
 export { EventsRepository, PublishedEvent } from './events.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../data-source';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit } from '@hookline/batching';
 import { prepared, runPrepared } from '../prepared-statement';
 import { isUuid, requireTenant } from './tenant-scope';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Webhook } from '../entities';
-import { GroupCommit } from '../group-commit';
+import { GroupCommit } from '@hookline/batching';
 import { prepared, runPrepared } from '../prepared-statement';
 import { Page, paginate } from '../pagination';
 import { isUuid, requireTenant } from './tenant-scope';

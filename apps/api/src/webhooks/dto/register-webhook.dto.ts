@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { checkCustomHeaders, checkCustomPayload, checkWebhookUrl } from '@hookline/delivery';
+import { checkCustomHeaders, checkCustomPayload, checkWebhookUrl } from '@hookline/webhook-rules';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Satisfies } from '../../common/satisfies.decorator';
 import { HEADERS_RULES, PAYLOAD_RULES, URL_RULES } from './webhook-rules.docs';

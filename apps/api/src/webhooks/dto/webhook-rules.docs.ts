@@ -1,4 +1,4 @@
-/** The registration rules of @hookline/delivery (url-rules, header-rules, payload-rules), in words for the OpenAPI document. */
+/** The registration rules of @hookline/webhook-rules (url-rules, header-rules, payload-rules), in words for the OpenAPI document. */
 export const URL_RULES =
   'Absolute http or https URL, at most 2048 characters. Refused (422) when it resolves to a private, loopback, link-local or metadata address, unless ALLOW_PRIVATE_TARGETS=true.';
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { DELIVERY_QUEUE } from '@hookline/queue';
 import type { Queue } from 'bull';
 import type Redis from 'ioredis';
-import type { ExpiringCache } from '../common/expiring-cache';
+import type { ExpiringCache } from './expiring-cache';
 
 /** A row an API process may hold in memory changed: every process drops its copy. */
 export type Invalidation = { kind: 'api-key'; keyId: string } | { kind: 'event-types'; tenantId: string };

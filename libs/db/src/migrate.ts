@@ -1,11 +1,11 @@
-import { createDataSource } from '@hookline/db';
+import { databaseName } from '@hookline/config';
+import { createDataSource } from './data-source';
 import { Client } from 'pg';
 
 /** Creates the database named by the URL when it does not exist yet, so a fresh machine needs no manual step. */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const target = new URL(databaseUrl);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!name) return false;
+  const name = databaseName(databaseUrl);
+  if (!name) throw new Error('DATABASE_URL names no database: refusing to run migrations into the server\'s default one');
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { GroupCommit, OutboxRepository } from '@hookline/db';
+import { GroupCommit } from '@hookline/batching';
+import { OutboxRepository } from '@hookline/db';
 import { DeliveryEnqueuer, DeliveryJobPayload } from '@hookline/queue';
 
 /** Jobs per Redis round trip: what the fan-out and the outbox sweeper use too. */

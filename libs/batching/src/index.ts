@@ -1,0 +1,1 @@
+export { FlushResult, GroupCommit } from './group-commit';
