@@ -5,26 +5,27 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: every dependency, then compile TypeScript to dist/ ----
+# ---- build: every dependency, then compile TypeScript (dist/ links to the build; the image gets a plain copy) ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `npm ci` refuses a lock file written against a registry mirror that lacks other platforms' optional binaries (it
-# then lists them as "Missing ... from lock file"); `npm install --no-save` installs the same locked versions instead.
-RUN npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts ./scripts
 COPY apps ./apps
 COPY libs ./libs
 COPY migrations ./migrations
-RUN npm run build
+RUN node scripts/build.js && cp -rL dist /app/compiled
 
 # ---- runtime: production dependencies and the compiled code only, run as the unprivileged `node` user ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# In a container every interface is the container's own: listen on all of them (outside Docker HOST is 127.0.0.1).
+ENV HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-save --no-audit --no-fund) && npm cache clean --force
-COPY --from=build /app/dist ./dist
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/compiled ./dist
 # UPLOAD_DIR defaults to ./uploads; a volume mounted here inherits this ownership.
 RUN mkdir -p /app/uploads && chown node:node /app/uploads
 USER node

@@ -5,7 +5,7 @@ import { formatShare, stealMeter } from './steal';
 
 export interface BenchContext {
   options: BenchOptions;
-  /** The private copy of dist/ every child process is started from. */
+  /** The build (its folder under .build/, which never changes) every child process is started from. */
   build: string;
   children: Children;
   receiver: ReceiverClient;

@@ -14,13 +14,13 @@ import { ingestionRun } from './sections/ingestion';
 import { latencyRun } from './sections/latency';
 import { memoryRun } from './sections/memory';
 import { rawRun, withPairedRaw } from './sections/raw';
-import { snapshotBuild } from './snapshot';
 import { Stack, tuning, withDatabase } from './stack';
 import { formatShare, stealMeter } from './steal';
 import { median } from './stats';
 import { measureWakeUp, WakeUp } from './wake-up';
 
-const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
+/** This file runs as .build/<hash>/bench/run.js (dist links to that build): the checkout is three levels up. */
+const RESULTS_DIR = join(__dirname, '..', '..', '..', 'bench', 'results');
 const MAIN_SECTIONS: SectionName[] = ['drain', 'e2e', 'fanout', 'latency', 'memory'];
 
 /**
@@ -31,7 +31,9 @@ const MAIN_SECTIONS: SectionName[] = ['drain', 'e2e', 'fanout', 'latency', 'memo
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const startedAt = new Date();
-  const build = await snapshotBuild();
+  // The build this script runs from: scripts/build.js never changes a build's folder once made, so a build started in
+  // another terminal during the run cannot pull files from under the processes started here.
+  const build = { dir: join(__dirname, '..') };
   const logDir = await mkdtemp(join(tmpdir(), 'hookline-bench-logs-'));
   const children = new Children(logDir);
   const stacks = new Set<Stack>();
@@ -41,7 +43,6 @@ async function main(): Promise<number> {
     for (const stack of stacks) await stack.destroy();
     stacks.clear();
     await children.stopAll(5000);
-    await build.remove();
   };
   const abort = (why: string) => {
     progress(`aborting: ${why}; cleaning up`);
