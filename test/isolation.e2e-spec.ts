@@ -91,9 +91,14 @@ describe('tenant isolation', () => {
     expect(response.status).toBe(404);
     expect({ status: response.status, body: response.body }).toEqual(await missing('UPLOAD', () => ''));
     expect(await snapshot()).toEqual(before);
-    // Nothing was triggered either.
+    // Nothing was triggered either: an upload made after it (by a third tenant, to leave A's and B's data as they are)
+    // arrives, and it is the only new request.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.requests.length).toBe(receivedBefore);
+    const c = await platform.createTenant('tenant-c');
+    const control = await platform.registerWebhook(c, { url: receiver.url('/b-control') });
+    expect((await platform.upload(c, control.id, 'tenant C, its own webhook', 'c.txt')).status).toBe(200);
+    await receiver.waitFor('/b-control', 1);
+    expect(receiver.requests.slice(receivedBefore).map((request) => request.path)).toEqual(['/b-control']);
   });
 
   it("never lists A's webhooks or error logs to B", async () => {
@@ -177,5 +182,10 @@ describe('tenant isolation', () => {
     // Long enough for a wrongly queued retry or recovery to have reached the receiver.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await state()).toEqual(before);
+    // Positive control: the same retry asked by A itself reaches A's endpoint.
+    const receivedBefore = receiver.received('/a-down').length;
+    expect((await platform.request('POST', `/v1/deliveries/${failedDeliveryA}/retry`, { token: a.apiKey })).status).toBe(202);
+    await receiver.waitFor('/a-down', receivedBefore + 1);
+    expect(receiver.received('/hijacked')).toHaveLength(0);
   });
 });

@@ -168,6 +168,17 @@ describe('operational events and auto-recovery', () => {
     expect(await eventCounts(umbrella)).toEqual({ 'file.uploaded': 1, 'delivery.failing': 1, 'delivery.exhausted': 1 });
     expect(receiver.received('/umbrella/ops/exhausted')).toHaveLength(5);
     expect(receiver.received('/umbrella/ops/failing')).toHaveLength(5);
+
+    // Positive control: the same failure of a tenant delivery, now, is raised; still nothing about the operational ones.
+    await upload(umbrella, dead.id, 'control');
+    await receiver.waitFor('/umbrella/ops/exhausted', 10);
+    await waitUntil(
+      'every umbrella delivery to end again',
+      async () => (await platform.db.query(`SELECT 1 FROM deliveries WHERE tenant_id = $1 AND status NOT IN ('succeeded', 'failed')`, [umbrella.id])).length === 0,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await eventCounts(umbrella)).toEqual({ 'file.uploaded': 2, 'delivery.failing': 2, 'delivery.exhausted': 2 });
   });
 
   describe('auto-recovery', () => {
@@ -251,10 +262,17 @@ describe('operational events and auto-recovery', () => {
     });
 
     it('never probes a webhook its tenant disabled', async () => {
+      // Positive control: one the platform disables at the same time is probed within the same wait.
+      const control = await platform.registerWebhook(initech, { url: failing('/initech/control') });
+      await upload(initech, control.id, 'control-1');
+      await upload(initech, control.id, 'control-2');
       const manual = await platform.registerWebhook(initech, { url: receiver.url('/initech/manual') });
       expect((await platform.request('POST', `/v1/webhooks/${manual.id}/disable`, { token: initech.apiKey })).status).toBe(200);
+      await waitUntil('the control webhook to be disabled by the platform', async () => (await webhook(initech, control.id)).status === 'disabled', 20_000);
       // Two and a half probe intervals.
       await new Promise((resolve) => setTimeout(resolve, 2500));
+      const probed = receiver.received('/initech/control').filter((request) => parse(request).type === 'webhook.probe');
+      expect(probed.length).toBeGreaterThan(0);
       expect(receiver.received('/initech/manual')).toEqual([]);
       expect(await platform.db.query(`SELECT disabled_by_tenant, last_probe_at FROM webhooks WHERE id = $1`, [manual.id])).toEqual([
         { disabled_by_tenant: true, last_probe_at: null },
@@ -269,9 +287,9 @@ describe('operational events and auto-recovery', () => {
     const value = (name: string, labels: Record<string, string>) => sampleValue(samples, name, { ...labels, app: 'worker' });
     expect(value('hookline_recovery_probes_total', { outcome: 'recovered' })).toBe(1);
     expect(value('hookline_recovery_probes_total', { outcome: 'failed' })).toBeGreaterThanOrEqual(1);
-    // acme's two deliveries and umbrella's one; initech subscribed to none of these, so nothing was recorded for it.
-    expect(value('hookline_operational_events_total', { type: 'delivery.failing' })).toBe(3);
-    expect(value('hookline_operational_events_total', { type: 'delivery.exhausted' })).toBe(3);
+    // acme's two deliveries and umbrella's two; initech subscribed to none of these, so nothing was recorded for it.
+    expect(value('hookline_operational_events_total', { type: 'delivery.failing' })).toBe(4);
+    expect(value('hookline_operational_events_total', { type: 'delivery.exhausted' })).toBe(4);
     expect(value('hookline_operational_events_total', { type: 'webhook.disabled' })).toBe(1);
     expect(value('hookline_operational_events_total', { type: 'webhook.recovered' })).toBe(1);
   });

@@ -91,8 +91,11 @@ describe('retries: failing receivers, exhausted deliveries and error logs', () =
     const byWebhook = await platform.request('GET', `/v1/error-logs?webhook_id=${webhook.id}`, { token: tenant.apiKey });
     expect(byWebhook.body.data.items.map((item: { id: string }) => item.id)).toEqual([log.id]);
 
-    // Nothing more arrives after the delivery failed: no fourth attempt sneaks in.
+    // Nothing more arrives after the delivery failed: no fourth attempt sneaks in, while a delivery made after it does.
     await new Promise((resolve) => setTimeout(resolve, 500));
+    const control = await platform.registerWebhook(tenant, { url: receiver.url('/down-control') });
+    await platform.upload(tenant, control.id);
+    await receiver.waitFor('/down-control', 1);
     expect(receiver.received('/down')).toHaveLength(3);
   });
 

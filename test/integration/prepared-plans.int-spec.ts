@@ -1,6 +1,6 @@
 import { AttemptBatchRepository, createDataSource, declaredStatements, GENERIC_PLAN_MIN_ROWS, GenericPlanSource, PreparedStatement } from '@hookline/db';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
  * The hot statements marked `generic` are planned once per session and the plan reused for every batch, so no plan of

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import Redis, { RedisOptions } from 'ioredis';
 import { bullQueueOptions, redisOptionsFromUrl } from '@hookline/queue';
-import { testEnv } from './support/test-env';
+import { testEnv } from '../support/test-env';
 
 /** How many times the client's socket went to the kernel, counted on the socket's own write paths. */
 function countSocketWrites(client: Redis): { writes: number } {

@@ -168,16 +168,19 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
   it('builds in one stage and runs production dependencies and dist/ only, as a non-root user with a healthcheck', () => {
     const build = chain(stages, 'build');
-    expect(build.map((instruction) => `${instruction.keyword} ${instruction.args}`)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^RUN npm ci\b/), 'RUN npm run build']),
-    );
+    const buildSteps = build.map((instruction) => `${instruction.keyword} ${instruction.args}`);
+    expect(buildSteps).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN npm ci\b/), expect.stringMatching(/^RUN node scripts\/build\.js /)]));
+    // The locked versions or nothing: never a fallback to `npm install`, which would resolve other versions.
+    expect(buildSteps.filter((step) => /npm install/.test(step))).toEqual([]);
     for (const target of ['api', 'worker', 'inspector']) {
       const instructions = chain(stages, target);
       const runs = instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
       expect(runs.some((args) => /npm ci --omit=dev/.test(args))).toBe(true);
-      expect(runs.some((args) => /npm run build/.test(args))).toBe(false);
+      expect(runs.some((args) => /npm install/.test(args))).toBe(false);
+      expect(runs.some((args) => /npm run build|scripts\/build/.test(args))).toBe(false);
       const copies = instructions.filter((instruction) => instruction.keyword === 'COPY').map((instruction) => instruction.args);
-      expect(copies).toContain('--from=build /app/dist ./dist');
+      // dist is a link into .build/ in the build stage; the image gets the compiled files themselves.
+      expect(copies).toContain('--from=build /app/compiled ./dist');
       expect(copies.filter((args) => !args.startsWith('--from=build') && !/^package\.json package-lock\.json/.test(args))).toEqual([]);
       const user = instructions.filter((instruction) => instruction.keyword === 'USER').pop()?.args;
       expect({ target, user }).toEqual({ target, user: expect.not.stringMatching(/^(root|0)(:|$)/) });
@@ -190,6 +193,22 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
   it('keeps local build output, dependencies and secrets out of the build context', () => {
     const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.env', '.git']));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.build', '.env', '.git']));
+  });
+
+  it('listens on every interface of each container, and tells the inspector the name the worker reaches it by', () => {
+    for (const name of ['api', 'worker', 'inspector']) expect({ name, host: services[name].environment?.HOST }).toEqual({ name, host: '0.0.0.0' });
+    expect(services.inspector.environment?.INSPECTOR_PUBLIC_URL).toBe('http://inspector:8090');
+  });
+
+  it('gives the worker the uploads volume the API writes, and no fixed host port, so it can be scaled', () => {
+    const uploads = (name: string) => ((services[name] as { volumes?: string[] }).volumes ?? []).filter((volume) => volume.endsWith(':/app/uploads'));
+    expect(uploads('worker')).toEqual(uploads('api'));
+    expect(uploads('worker')).toHaveLength(1);
+    for (const port of (services.worker.ports ?? []) as string[]) {
+      // host:container or ip:host:container names a host port; ip::container and a bare container port do not.
+      const parts = String(port).split(':');
+      expect({ port, hostPort: parts.length === 3 ? parts[1] : parts.length === 2 ? parts[0] : '' }).toEqual({ port, hostPort: '' });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { AttemptBatchRepository, AttemptRecord, createDataSource, OutboxReposito
 import { AttemptStore } from '@hookline/delivery';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
  * The group-committed statements of the hot paths, against PostgreSQL with the real migrations: each caller's rows
