@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-// TypeORM's PostgreSQL driver, by its path inside typeorm 0.3 (not re-exported from its index); typeorm-pool.int-spec.ts
-// fails, naming typeorm, if a release moves it or stops keeping the pg pool as `master`.
+// TypeORM's PostgreSQL driver, by its path inside typeorm 0.3 (not re-exported from its index);
+// test/integration/framework-internals.int-spec.ts fails, naming typeorm, if a release moves it or stops keeping the pg
+// pool as `master`.
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 export interface PgResult {

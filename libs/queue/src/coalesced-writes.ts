@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 // ioredis's own connector for host/port and TLS: not re-exported from its index, so a path into ioredis 5 (the version
-// package-lock.json holds); test/coalesced-writes.e2e-spec.ts fails if it moves.
+// package-lock.json holds); test/integration/framework-internals.int-spec.ts fails, naming ioredis, if it moves.
 import StandaloneConnector from 'ioredis/built/connectors/StandaloneConnector';
 
 /**

@@ -11,8 +11,9 @@ export interface RunMainOptions {
  * then run. Either problem stops the process at once with a readable message and exit code 1, never a stack trace.
  *
  * Signals: while it is still starting, SIGINT or SIGTERM exits at once (Ctrl-C never waits on a start that hangs).
- * Once started, the first signal is the app's to handle (exitOnSignal: a graceful close), and a second one exits at
- * once, however far the close got.
+ * Once started, the first signal is the app's to handle (exitOnSignal: a graceful close); a second Ctrl-C (SIGINT)
+ * exits at once, however far the close got. A SIGTERM while closing changes nothing: a Ctrl-C in the terminal of
+ * `npm start` reaches every process of it, and `npm start` then sends its children SIGTERM too.
  */
 export function runMain(name: string, run: (config: AppConfig) => Promise<unknown>, options: RunMainOptions = {}): void {
   let started = false;
@@ -20,8 +21,9 @@ export function runMain(name: string, run: (config: AppConfig) => Promise<unknow
   const onSignal = (signal: NodeJS.Signals) => {
     // Alone on the signal (nothing else takes it, or the app's own handler already ran): exit as Node would.
     const handledElsewhere = started && !signalled && process.listenerCount(signal) > 1;
+    const alreadyClosing = started && signalled && signal === 'SIGTERM';
     signalled = true;
-    if (handledElsewhere) return;
+    if (handledElsewhere || alreadyClosing) return;
     process.stderr.write(`${name}: ${signal}${started ? '' : ' while starting'}: exiting now\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
