@@ -1,4 +1,6 @@
 import { DELIVER_JOB, DeliveryJobPayload, deliveryJobOptions, maxAttempts } from '@hookline/queue';
+import { Cipher, webhookSecretBinding } from '@hookline/signing';
+import { randomUUID } from 'node:crypto';
 import { EVENT_TYPE_KEY, eventData } from './payload';
 import { ADMIN_TOKEN, Stack } from './stack';
 
@@ -59,13 +61,20 @@ export async function registerWebhook(stack: Stack, tenant: BenchTenant, url: st
   return { id: data.id, secret: data.secret };
 }
 
-/** `count` more webhooks like `webhook` (same URL, type and encrypted secret), for fan-out. */
+/**
+ * `count` more webhooks like `webhook` (same URL, type and secret), for fan-out. Each gets the secret encrypted for its
+ * own row, as the API would write it: a ciphertext copied from another row does not decrypt.
+ */
 export async function cloneWebhooks(stack: Stack, tenant: BenchTenant, webhook: BenchWebhook, count: number): Promise<void> {
+  const cipher = new Cipher(stack.config.encryptionKeys);
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const secrets = ids.map((id) => cipher.encrypt(webhook.secret, webhookSecretBinding(tenant.id, id)));
   await stack.db.query(
-    `INSERT INTO webhooks (tenant_id, event_type_id, user_id, url, secret_enc)
-     SELECT w.tenant_id, w.event_type_id, w.user_id, w.url, w.secret_enc FROM webhooks w CROSS JOIN generate_series(1, $3::int)
+    `INSERT INTO webhooks (id, tenant_id, event_type_id, user_id, url, secret_enc)
+     SELECT c.id, w.tenant_id, w.event_type_id, w.user_id, w.url, c.secret_enc
+       FROM webhooks w CROSS JOIN unnest($3::uuid[], $4::text[]) AS c(id, secret_enc)
       WHERE w.tenant_id = $1 AND w.id = $2`,
-    [tenant.id, webhook.id, count],
+    [tenant.id, webhook.id, ids, secrets],
   );
 }
 

@@ -54,7 +54,7 @@ function chain(stages: Stage[], name: string): Array<{ keyword: string; args: st
 function configVariables(): Set<string> {
   const source = read('libs/config/src/config.ts');
   const names = new Set<string>();
-  for (const match of source.matchAll(/\b(?:str|int|bool|url|duration|addKey)\('([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]);
+  for (const match of source.matchAll(/\b(?:str|int|bool|url|duration|addKey|token|ports)\('([A-Z][A-Z0-9_]*)'/g)) names.add(match[1]);
   for (const match of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)) names.add(match[1]);
   return names;
 }

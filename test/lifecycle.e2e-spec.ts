@@ -95,7 +95,7 @@ describe('lifecycle: rotation, disable/enable, PATCH and DELETE (default schedul
     const [row] = await platform.db.query<Record<string, unknown>>(`SELECT * FROM webhooks WHERE id = $1`, [webhook.id]);
     const dump = JSON.stringify(row);
     for (const plain of [secret, again.body.data.secret]) expect(dump).not.toContain(plain.slice(6));
-    expect(row.previous_secret_enc).toEqual(expect.stringMatching(/^enc1:/));
+    expect(row.previous_secret_enc).toEqual(expect.stringMatching(/^enc2:/));
   });
 
   it('disables the webhook at once when the receiver answers 410 Gone', async () => {

@@ -8,6 +8,7 @@ import { SigningModule } from '@hookline/signing';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { ApiKeyGuard } from './common/api-key.guard';
+import { FailedLoginThrottle } from './common/failed-login.throttle';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { RateLimiter } from './common/rate-limiter';
 import { createValidationPipe } from './common/validation.pipe';
@@ -58,11 +59,12 @@ export class AppModule {
       providers: [
         ApiKeyGuard,
         RateLimiter,
+        FailedLoginThrottle,
         { provide: API_LOGGER, useValue: logger },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ApiKeyGuard, RateLimiter, API_LOGGER],
+      exports: [ApiKeyGuard, RateLimiter, FailedLoginThrottle, API_LOGGER],
     };
   }
 }

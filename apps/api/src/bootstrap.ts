@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@hookline/config';
+import type { Server } from 'node:http';
 import { listenFailure } from '@hookline/startup';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { HttpMetrics, QuietStartupLogger } from '@hookline/observability';
@@ -13,12 +14,20 @@ import { requestObserver } from './metrics/request-observer.middleware';
 import { mountBullBoard } from './bull-board';
 import { mountOpenApi } from './openapi/openapi.document';
 import { ApiError } from './common/api-error';
+import { inputGuard } from './common/input-guard';
+import { requireOperatorToken } from './common/operator-token.middleware';
 
 /** Builds the API app without listening, so tests and main.ts start it the same way. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true, abortOnError: false });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
+  // A client that sends its head or its body slowly holds a socket and a request's memory; Node's defaults (60 s and
+  // 300 s) let a few thousand slow uploads tie up a process for five minutes each.
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = config.httpHeadersTimeoutMs;
+  server.requestTimeout = config.httpRequestTimeoutMs;
+  if (config.trustProxy > 0) app.set('trust proxy', config.trustProxy);
   // Express would hash every JSON answer into a weak ETag; no client of this API revalidates, so that is CPU for nothing.
   app.set('etag', false);
   app.use(requestObserver(app.get<PinoLogger>(API_LOGGER), app.get(HttpMetrics)));
@@ -26,7 +35,11 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.use(json({ limit: config.maxEventBytes + 16 * 1024 }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));
   app.use(bodyParserErrors);
+  // Every string a request may carry into storage is checked here, once, before anything recursive runs on the body.
+  app.use(inputGuard);
   mountBullBoard(app, config);
+  app.use('/metrics', requireOperatorToken(config.metricsToken, 'GET /metrics (METRICS_TOKEN is set)'));
+  app.use(['/docs', '/docs-json'], requireOperatorToken(config.docsToken, 'The OpenAPI documents (DOCS_TOKEN is set)'));
   mountOpenApi(app);
   applyEnvelope(app);
   return app;

@@ -28,9 +28,9 @@ export function answerSupervisorMetrics(registry?: Registry): void {
  * In the supervisor: `GET /metrics` (every worker process's metrics, combined) and `GET /health` (200, or 503 once
  * `draining()`) on `port`. Rejects when the port cannot be bound.
  */
-export async function serveClusterMetrics(port: number, host: string, draining: () => boolean): Promise<void> {
+export async function serveClusterMetrics(port: number, host: string, draining: () => boolean, token: string | null = null): Promise<void> {
   const aggregator = new AggregatorRegistry();
-  const server = metricsHttpServer({ metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType }, draining);
+  const server = metricsHttpServer({ metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType }, draining, token);
   await listen(server, port, host);
   // The supervisor exits with its processes; the server never holds it up.
   server.unref();

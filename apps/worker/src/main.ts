@@ -11,7 +11,7 @@ if (cluster.isWorker) answerSupervisorMetrics();
 
 runMain('worker', async (config) => {
   if (isSupervisor(config.workerProcesses)) {
-    return superviseWorkers(config.workerProcesses, config.workerShutdownTimeoutMs, config.workerMetricsPort, config.host);
+    return superviseWorkers(config.workerProcesses, config.workerShutdownTimeoutMs, config.workerMetricsPort, config.host, config.metricsToken);
   }
   const app = await startWorker(config);
   // The processor drains first (no new jobs, in-flight attempts finish), then the sweeper, retention, Redis, PostgreSQL.

@@ -1,4 +1,5 @@
 import { listenFailure } from '@hookline/startup';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface MetricsSource {
@@ -11,8 +12,8 @@ export interface MetricsSource {
  * (WORKER_PROCESSES > 1): `GET /metrics` from `source`, `GET /health` (200, or 503 once `draining()`), 404 for any
  * other path, 405 for any other method. Reads no request body.
  */
-export function metricsHttpServer(source: MetricsSource, draining: () => boolean): Server {
-  return createServer((request, response) => void handle(source, draining, request, response));
+export function metricsHttpServer(source: MetricsSource, draining: () => boolean, token: string | null = null): Server {
+  return createServer((request, response) => void handle(source, draining, token, request, response));
 }
 
 /** Listens on HOST; rejects, naming WORKER_METRICS_PORT, when the port cannot be bound. */
@@ -27,13 +28,17 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-async function handle(source: MetricsSource, draining: () => boolean, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(source: MetricsSource, draining: () => boolean, token: string | null, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'application/json', '{"error":"method not allowed"}');
   if (path === '/health') {
     return draining() ? answer(response, 503, 'application/json', '{"status":"draining"}') : answer(response, 200, 'application/json', '{"status":"ok"}');
   }
   if (path !== '/metrics') return answer(response, 404, 'application/json', '{"error":"not found"}');
+  // METRICS_TOKEN, as on the API: /health stays open for the orchestrator's probe.
+  if (token !== null && !bearerMatches(request.headers.authorization, token)) {
+    return answer(response, 401, 'application/json', '{"error":"GET /metrics needs Authorization: Bearer <token> (METRICS_TOKEN is set)"}');
+  }
   try {
     answer(response, 200, source.contentType, await source.metrics());
   } catch (error) {
@@ -44,4 +49,12 @@ async function handle(source: MetricsSource, draining: () => boolean, request: I
 function answer(response: ServerResponse, status: number, contentType: string, body: string): void {
   response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   response.end(body);
+}
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (presented === undefined) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(token));
 }

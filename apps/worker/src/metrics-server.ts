@@ -34,7 +34,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, O
       answerSupervisorMetrics(this.registry);
       return;
     }
-    const server = metricsHttpServer({ metrics: () => this.registry.metrics(), contentType: this.registry.contentType }, () => this.draining);
+    const server = metricsHttpServer({ metrics: () => this.registry.metrics(), contentType: this.registry.contentType }, () => this.draining, this.config.metricsToken);
     try {
       await listen(server, port, this.config.host);
       this.server = server;

@@ -17,7 +17,7 @@ const RESTART_DELAY_MS = 1000;
  * This process serves WORKER_METRICS_PORT (`metricsPort`, 0: none): `GET /metrics` answers the sum over all worker
  * processes (cluster-metrics.ts), `GET /health` 200 until it starts stopping, then 503.
  */
-export function superviseWorkers(count: number, shutdownTimeoutMs: number, metricsPort = 0, host = '127.0.0.1'): void {
+export function superviseWorkers(count: number, shutdownTimeoutMs: number, metricsPort = 0, host = '127.0.0.1', metricsToken: string | null = null): void {
   const logger = new Logger('worker');
   const startedAt = new Map<Worker, number>();
   let stopping = false;
@@ -63,7 +63,7 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number, metri
   process.once('SIGINT', () => stop('SIGINT'));
 
   if (metricsPort !== 0) {
-    serveClusterMetrics(metricsPort, host, () => stopping).then(
+    serveClusterMetrics(metricsPort, host, () => stopping, metricsToken).then(
       () => logger.log(`Worker metrics (all ${count} processes) on GET /metrics and GET /health at http://${host}:${metricsPort}`),
       (error: unknown) => logger.error(`Worker metrics server could not listen: ${(error as Error).message}; deliveries continue without it`),
     );

@@ -48,7 +48,10 @@ export class WorkerModule {
           provide: HttpSender,
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) =>
-            new HttpSender({ policy: { allowPrivate: c.allowPrivateTargets, allowedCidrs: c.allowedPrivateCidrs }, timeoutMs: c.deliveryTimeoutMs }),
+            new HttpSender({
+              policy: { allowPrivate: c.allowPrivateTargets, allowedCidrs: c.allowedPrivateCidrs, allowedPorts: c.allowedTargetPorts },
+              timeoutMs: c.deliveryTimeoutMs,
+            }),
         },
         { provide: EndpointLimiter, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new EndpointLimiter(c.maxInFlightPerEndpoint) },
         AttemptStore,

@@ -106,3 +106,67 @@ describe('durations', () => {
     expect(parseSchedule('1s,,2s')).toBeNull();
   });
 });
+
+describe('loadConfig: operator credentials in production', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const STRONG_TOKEN = 'q7Rk2VxN9pLw4TzH8mYc3BfJ6sDg5AeU'; // 32 characters, all four classes: ~209 bits estimated
+  const production = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, ...env });
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      production(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems ?? [String(error)];
+    }
+  };
+
+  it('accepts strong credentials, and unset ones (Bull Board and the admin API stay closed)', () => {
+    const config = production({ ADMIN_TOKEN: STRONG_TOKEN, BULL_BOARD_PASSWORD: 'correct-horse-battery' });
+    expect(config.adminToken).toBe(STRONG_TOKEN);
+    expect(config.bullBoardPassword).toBe('correct-horse-battery');
+    const closed = production({});
+    expect(closed.adminToken).toBeNull();
+    expect(closed.bullBoardPassword).toBeNull();
+    // What `openssl rand -hex 16` and `-base64 32` print pass.
+    expect(problemsOf({ ADMIN_TOKEN: '3f9c1a7e5b2d4c6f8a0e1b3d5c7f9a2e' })).toEqual([]);
+    expect(problemsOf({ ADMIN_TOKEN: 'mJ0h5n2Yy3f0E8k1Vq9Q4bT7cW6xR2sZ1uN8pL5dK3g=' })).toEqual([]);
+  });
+
+  it("refuses the development Bull Board password and short ones, without showing them", () => {
+    const dev = problemsOf({ BULL_BOARD_PASSWORD: 'hookline' });
+    expect(dev).toEqual([expect.stringMatching(/BULL_BOARD_PASSWORD must not be the development default/)]);
+    const short = problemsOf({ BULL_BOARD_PASSWORD: 'elevenchars' });
+    expect(short).toEqual([expect.stringMatching(/BULL_BOARD_PASSWORD must be at least 12 characters/)]);
+    expect(short.join('\n')).not.toContain('elevenchars');
+    expect(problemsOf({ BULL_BOARD_PASSWORD: 'twelve-chars' })).toEqual([]);
+  });
+
+  it('refuses a short or low-entropy ADMIN_TOKEN, without showing it', () => {
+    const short = problemsOf({ ADMIN_TOKEN: 'test-admin-token-0123456789' });
+    expect(short).toEqual([expect.stringMatching(/ADMIN_TOKEN must be at least 32 characters/)]);
+    expect(short.join('\n')).not.toContain('test-admin-token');
+    for (const weak of ['0'.repeat(40), '1234567890'.repeat(3) + '12', 'ab'.repeat(20), 'abcdefgh'.repeat(4), 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab']) {
+      const problems = problemsOf({ ADMIN_TOKEN: weak });
+      expect({ weak, problems }).toEqual({ weak, problems: [expect.stringMatching(/ADMIN_TOKEN is too easy to guess/)] });
+      expect(problems.join('\n')).not.toContain(weak);
+    }
+    // 32 digits: 32 × log2(10) ≈ 106 bits.
+    expect(problemsOf({ ADMIN_TOKEN: '73915046288207153946071852369401' })[0]).toMatch(/about 106 bits/);
+    // Below 16 the rule for every environment speaks as well.
+    expect(problemsOf({ ADMIN_TOKEN: 'short' })).toEqual([expect.stringMatching(/at least 16/), expect.stringMatching(/at least 32 characters in production/)]);
+  });
+
+  it('reports every weak credential at once, with the other problems', () => {
+    const problems = problemsOf({ ADMIN_TOKEN: 'x'.repeat(40), BULL_BOARD_PASSWORD: 'hookline', PORT: 'nope' });
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PORT/), expect.stringMatching(/^BULL_BOARD_PASSWORD/), expect.stringMatching(/^ADMIN_TOKEN is too easy/)]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('keeps development as it is: the dev default password and short tokens still start', () => {
+    expect(loadConfig({}).bullBoardPassword).toBe('hookline');
+    expect(loadConfig({ BULL_BOARD_PASSWORD: 'hookline', ADMIN_TOKEN: 'test-admin-token-0123456789' }).adminToken).toBe('test-admin-token-0123456789');
+    expect(loadConfig({ NODE_ENV: 'test', BULL_BOARD_PASSWORD: 'short', ADMIN_TOKEN: '0'.repeat(20) }).bullBoardPassword).toBe('short');
+  });
+});

@@ -35,6 +35,24 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Requests per tenant per minute on the tenant API, counted in Redis across API replicas. */
   rateLimitPerMinute: number;
+  /** Webhooks a tenant may have (not deleted): bounds how far one publish can fan out. */
+  maxWebhooksPerTenant: number;
+  /** When set, GET /metrics (the API's and the worker's) needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** When set, the OpenAPI UI and document (/docs, /docs-json) need `Authorization: Bearer <token>`. */
+  docsToken: string | null;
+  /** The whole request head must arrive within this (slow-header clients); Node's default is 60 s. */
+  httpHeadersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (slow uploads); Node's default is 300 s. */
+  httpRequestTimeoutMs: number;
+  /**
+   * Reverse proxies in front of the API to trust for X-Forwarded-For (a hop count; 0: none). Client addresses (the
+   * failed-login throttle, request logs) are then the forwarded ones; without it every client behind a proxy shares its
+   * address, and one could throttle all.
+   */
+  trustProxy: number;
+  /** Ports a public webhook target may use (ALLOWED_TARGET_PORTS): ranges, inclusive. */
+  allowedTargetPorts: Array<[number, number]>;
   /** Attempts one worker runs at once against one endpoint origin; more wait (deferred, not blocking a slot). */
   maxInFlightPerEndpoint: number;
   /** Terminal deliveries, their attempts, events, uploads and error logs older than this are deleted daily. */
@@ -132,6 +150,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
       return parseDuration(fallback)!;
     }
     return value;
+  };
+
+  /** A bearer token for an operator route: unset means open; set, at least 16 characters. */
+  const token = (name: string): string | null => {
+    const value = env[name] || null;
+    if (value !== null && (value.length < 16 || /\s/.test(value))) problems.push(`${name} must be at least 16 characters without spaces`);
+    return value;
+  };
+  /** `80,443,1024-65535`: single ports and inclusive ranges. */
+  const ports = (name: string, fallback: string): Array<[number, number]> => {
+    const text = str(name, fallback);
+    const ranges: Array<[number, number]> = [];
+    for (const part of text.split(',').map((item) => item.trim())) {
+      const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+      const [low, high] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : [0, -1];
+      if (!match || low < 1 || high > 65535 || low > high) {
+        problems.push(`${name} must be ports and ranges like 80,443,1024-65535 (got "${text}")`);
+        return [[1, 65535]];
+      }
+      ranges.push([low, high]);
+    }
+    return ranges;
   };
 
   const scheduleText = str('RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h');
@@ -234,6 +274,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretRotationGraceMs: duration('SECRET_ROTATION_GRACE', '24h'),
     logLevel: logLevel as AppConfig['logLevel'],
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1),
+    maxWebhooksPerTenant: int('MAX_WEBHOOKS_PER_TENANT', 1000, 1, 1_000_000),
+    metricsToken: token('METRICS_TOKEN'),
+    docsToken: token('DOCS_TOKEN'),
+    httpHeadersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 20_000, 1000, 600_000),
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+    allowedTargetPorts: ports('ALLOWED_TARGET_PORTS', '80,443,1024-65535'),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
     maxInFlightPerEndpoint: int('MAX_IN_FLIGHT_PER_ENDPOINT', 10, 1, 10_000),
     retentionDays: int('RETENTION_DAYS', 30, 1, 36_500),
     workerLockMs: int('WORKER_LOCK_MS', 60_000, 1000),
@@ -245,6 +292,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     recoveryProbeIntervalMs,
     recoveryReplayWindowMs: duration('RECOVERY_REPLAY_WINDOW', '3d'),
   };
+  problems.push(...checkOperatorCredentials(production, adminToken, bullBoardPassword));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -263,4 +311,34 @@ function decodeKey(raw: string): Buffer | null {
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   const buf = Buffer.from(text, 'base64');
   return buf.length === 32 ? buf : null;
+}
+
+/**
+ * Production refuses weak operator credentials at start: Bull Board's development default password (`hookline`) or
+ * one under 12 characters, and an ADMIN_TOKEN under 32 characters, of low estimated entropy (length × log2 of the
+ * character classes it uses — lower case, upper case, digits, others — under 128 bits, e.g. 32 digits), of fewer than
+ * 8 distinct characters, or repeating a shorter string. Unset stays allowed: Bull Board and the admin API stay closed.
+ * Development keeps its defaults. The problems found, as lines for ConfigError.
+ */
+export function checkOperatorCredentials(production: boolean, adminToken: string | null, bullBoardPassword: string | null): string[] {
+  if (!production) return [];
+  const found: string[] = [];
+  const generate = '(generate one: openssl rand -hex 32)';
+  if (bullBoardPassword === 'hookline') found.push(`BULL_BOARD_PASSWORD must not be the development default "hookline" in production ${generate}`);
+  else if (bullBoardPassword !== null && bullBoardPassword.length < 12) found.push(`BULL_BOARD_PASSWORD must be at least 12 characters in production ${generate}`);
+  if (adminToken !== null) {
+    const characters = [...adminToken];
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
+    const pool = [26, 26, 10, 33].reduce((size, classSize, index) => (classes[index].test(adminToken) ? size + classSize : size), 0);
+    const bits = characters.length * Math.log2(Math.max(pool, 1));
+    const distinct = new Set(characters).size;
+    const weaknesses = [
+      bits < 128 ? `about ${Math.floor(bits)} bits estimated from its length and character classes, under 128` : '',
+      distinct < 8 ? `only ${distinct} distinct character${distinct === 1 ? '' : 's'}` : '',
+      /^(.+?)\1+$/s.test(adminToken) ? 'a short string repeated' : '',
+    ].filter(Boolean);
+    if (characters.length < 32) found.push(`ADMIN_TOKEN must be at least 32 characters in production ${generate}`);
+    else if (weaknesses.length > 0) found.push(`ADMIN_TOKEN is too easy to guess for production: ${weaknesses.join('; ')} ${generate}`);
+  }
+  return found;
 }

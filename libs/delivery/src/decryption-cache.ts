@@ -1,9 +1,11 @@
-import { Cipher } from '@hookline/signing';
+import { Cipher, CipherBinding } from '@hookline/signing';
 
 /**
- * Decrypted webhook secrets and custom headers, keyed by their stored ciphertext: a rotated secret or edited header
- * set is a new ciphertext (a fresh nonce each time), so an entry can never outlive the value it came from. Bounded;
- * the least recently used entry goes first. Saves an AES-GCM decryption per attempt on the hot path.
+ * Decrypted webhook secrets and custom headers, keyed by the stored ciphertext and the row it is bound to: a rotated
+ * secret or an edited header set is a new ciphertext (a fresh nonce each time), so an entry can never outlive the
+ * value it came from, and a ciphertext copied into another row is decrypted (and refused) for that row, never answered
+ * from the entry of the row it was copied from. Bounded; the least recently used entry goes first. Saves an AES-GCM
+ * decryption per attempt on the hot path.
  */
 export class DecryptionCache {
   private readonly entries = new Map<string, string>();
@@ -13,15 +15,16 @@ export class DecryptionCache {
     private readonly max = 2000,
   ) {}
 
-  decrypt(stored: string): string {
-    const cached = this.entries.get(stored);
+  decrypt(stored: string, binding: CipherBinding): string {
+    const key = `${binding.tenantId}:${binding.rowId}:${binding.field}:${stored}`;
+    const cached = this.entries.get(key);
     if (cached !== undefined) {
-      this.entries.delete(stored);
-      this.entries.set(stored, cached);
+      this.entries.delete(key);
+      this.entries.set(key, cached);
       return cached;
     }
-    const plain = this.cipher.decrypt(stored);
-    this.entries.set(stored, plain);
+    const plain = this.cipher.decrypt(stored, binding);
+    this.entries.set(key, plain);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
     return plain;
   }

@@ -49,7 +49,8 @@ export class DeliveryRunner implements OnApplicationShutdown {
       if (job.trigger === 'scheduled' && !work.started) await this.journal.begin(work.tenantId, work.deliveryId, work.url);
       // Serialised once: these exact bytes are signed and sent.
       const body = buildBody({ id: work.eventId, typeKey: work.eventTypeKey, createdAt: new Date(work.eventCreatedAt), data: work.eventData }, work.customPayload);
-      sent = await this.sender.send(work.url, this.requests.headers(work, work.deliveryId, body), body);
+      const headers = this.signedHeaders(work, body);
+      sent = headers ? await this.sender.send(work.url, headers, body) : unreadableCredentials();
     } finally {
       release();
     }
@@ -90,8 +91,33 @@ export class DeliveryRunner implements OnApplicationShutdown {
     return outcomeOf(decision, recorded, facts);
   }
 
+  /**
+   * Null when the webhook's secret or headers cannot be decrypted for its row (tampered with, copied from another
+   * row, or under a key no longer configured): nothing is sent, and the attempt fails with a reason instead of the
+   * job failing without a record.
+   */
+  private signedHeaders(work: DeliveryWork, body: string): Record<string, string> | null {
+    try {
+      return this.requests.headers(work, work.deliveryId, body);
+    } catch (error) {
+      this.logger.error(`Webhook ${work.webhookId}: its secret or custom headers cannot be decrypted: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
   /** After the worker has drained (its processor stops in onModuleDestroy), so no attempt loses its connection. */
   async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
+}
+
+function unreadableCredentials(): SendResult {
+  return {
+    statusCode: null,
+    durationMs: 0,
+    responseExcerpt: null,
+    retryAfter: null,
+    error: "not sent: the webhook's secret or custom headers cannot be decrypted for it (see the worker log)",
+    errorCode: 'credentials_unreadable',
+  };
 }

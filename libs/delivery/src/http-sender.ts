@@ -18,8 +18,12 @@ export interface SendResult {
 
 export interface HttpSenderOptions {
   policy: AddressPolicy;
+  /** Bounds the whole attempt, DNS included (DELIVERY_TIMEOUT_MS). */
   timeoutMs: number;
+  /** Defaults to the process-wide cached c-ares resolver. */
   resolve?: Resolver;
+  /** Bounds the DNS lookup within timeoutMs; the shared resolver's own bound, 5 s, when omitted. */
+  dnsTimeoutMs?: number;
   maxResponseBytes?: number;
 }
 
@@ -72,6 +76,8 @@ function describeFailure(error: unknown, timeoutMs: number): { error: string; er
   const messageOf = (e: ErrorLike | undefined) => (typeof e?.message === 'string' && e.message !== '' ? e.message : null);
   const blocked = chain.find((e) => codeOf(e) === BLOCKED_CODE);
   if (blocked) return { error: messageOf(blocked) ?? 'blocked target', errorCode: BLOCKED_CODE };
+  const dnsTimeout = chain.find((e) => isTimeout(e) && typeof (e as { dnsTimeoutMs?: unknown }).dnsTimeoutMs === 'number');
+  if (dnsTimeout) return { error: messageOf(dnsTimeout) ?? 'DNS lookup timed out', errorCode: 'timeout' };
   if (chain.some(isTimeout)) return { error: `timed out after ${timeoutMs} ms`, errorCode: 'timeout' };
   const coded = chain.find((e) => codeOf(e) !== null);
   if (coded) return { error: messageOf(coded) ?? codeOf(coded)!, errorCode: codeOf(coded)! };
@@ -119,6 +125,7 @@ export class HttpSender {
       policy: options.policy,
       resolve: options.resolve,
       connectTimeoutMs: options.timeoutMs,
+      dnsTimeoutMs: options.dnsTimeoutMs,
     });
   }
 

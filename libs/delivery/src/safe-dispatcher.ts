@@ -1,19 +1,35 @@
-import { AddressPolicy, Resolver, checkHost, literalHost, systemResolver } from '@hookline/webhook-rules';
+import { AddressPolicy, BlockedTargetError, DNS_DEFAULTS, Resolver, blockedPort, checkHost, effectivePort, literalHost, sharedResolver, systemResolver } from '@hookline/webhook-rules';
 import { Agent, buildConnector, errors } from 'undici';
 
 export interface SafeAgentOptions {
   policy: AddressPolicy;
+  /** Defaults to the process-wide cached c-ares resolver. */
   resolve?: Resolver;
   /** Bounds DNS resolution and the TCP/TLS handshake, each on its own. */
   connectTimeoutMs: number;
+  /**
+   * Bounds DNS resolution alone, within connectTimeoutMs. On the shared resolver it can only shorten its wait
+   * (DNS_DEFAULTS.timeoutMs, 5 s), and the answer of a query a caller stopped waiting for is still cached.
+   */
+  dnsTimeoutMs?: number;
   /** Per-origin socket cap; unlimited when omitted. */
   connections?: number;
 }
 
-/* buildConnector's timeout only starts at the TCP connect, so a hanging resolver needs its own bound. */
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/*
+ * buildConnector's timeout only starts at the TCP connect, so a hanging resolver needs its own bound. Giving up only
+ * stops waiting: fine for the c-ares resolver (a pending query holds no thread and has its own timeout), and the
+ * only thing possible for an injected one.
+ */
+function withTimeout<T>(work: Promise<T>, ms: number, what: string, ownBound: boolean): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new errors.ConnectTimeoutError(`${what} timed out after ${ms} ms`)), ms);
+    const timeout = () => {
+      const error = new errors.ConnectTimeoutError(`${what} timed out after ${ms} ms`);
+      // A bound shorter than the attempt's names itself (HttpSender reports the message as is).
+      if (ownBound) Object.assign(error, { dnsTimeoutMs: ms });
+      return error;
+    };
+    const timer = setTimeout(() => reject(timeout()), ms);
     work.then(
       (value) => {
         clearTimeout(timer);
@@ -40,15 +56,16 @@ function asError(error: unknown): Error {
  * handled here instead of in a lookup hook.
  */
 export function createSafeConnector(options: SafeAgentOptions): buildConnector.connector {
-  const resolve = options.resolve ?? systemResolver;
+  const dnsTimeoutMs = Math.min(options.connectTimeoutMs, options.dnsTimeoutMs ?? Infinity);
+  const shortened = options.dnsTimeoutMs !== undefined && options.dnsTimeoutMs < DNS_DEFAULTS.timeoutMs;
+  const resolve = options.resolve ?? (shortened ? sharedResolver().withTimeout(options.dnsTimeoutMs!) : systemResolver);
   const connectDirect = buildConnector({ timeout: options.connectTimeoutMs });
   return (opts, callback) => {
     const hostname = opts.hostname;
-    const checked = withTimeout(
-      checkHost(hostname, options.policy, resolve),
-      options.connectTimeoutMs,
-      `resolving ${hostname}`,
-    );
+    // Checked again here as at registration: a port rule tightened since then still holds for stored webhooks.
+    const port = blockedPort(effectivePort(opts.port, opts.protocol), options.policy);
+    if (port) return callback(new BlockedTargetError(`blocked: ${port}`), null);
+    const checked = withTimeout(checkHost(hostname, options.policy, resolve), dnsTimeoutMs, `resolving ${hostname}`, dnsTimeoutMs < options.connectTimeoutMs);
     checked.then(
       ([address]) => {
         // Pin the socket to the address we just checked; TLS still verifies the certificate against the name.

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { APP_VERSION } from '@hookline/config';
-import { Cipher, signedHeaders } from '@hookline/signing';
+import { Cipher, signedHeaders, webhookHeadersBinding, webhookSecretBinding } from '@hookline/signing';
 import { mergeOutboundHeaders } from '@hookline/webhook-rules';
 import { DecryptionCache } from './decryption-cache';
 
 export const USER_AGENT = `Hookline/${APP_VERSION}`;
 
-/** What signing a request to an endpoint needs of its row: the encrypted secrets and custom headers. */
+/** What signing a request to an endpoint needs of its row: the encrypted secrets and custom headers, and whose they are. */
 export interface EndpointCredentials {
+  tenantId: string;
+  webhookId: string;
   secretEnc: string;
   previousSecretEnc: string | null;
   previousSecretExpiresAt: Date | string | null;
@@ -28,16 +30,18 @@ export class SignedRequests {
   }
 
   headers(endpoint: EndpointCredentials, messageId: string, body: string, now = Date.now()): Record<string, string> {
-    const custom = endpoint.customHeadersEnc ? (JSON.parse(this.plain.decrypt(endpoint.customHeadersEnc)) as Record<string, string>) : {};
+    const stored = endpoint.customHeadersEnc;
+    const custom = stored ? (JSON.parse(this.plain.decrypt(stored, webhookHeadersBinding(endpoint.tenantId, endpoint.webhookId))) as Record<string, string>) : {};
     const signature = signedHeaders(this.activeSecrets(endpoint, now), messageId, body, now);
     return mergeOutboundHeaders(custom, { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signature });
   }
 
   /** The current secret first; the previous one too while its rotation grace lasts. */
   private activeSecrets(endpoint: EndpointCredentials, now: number): string[] {
-    const secrets = [this.plain.decrypt(endpoint.secretEnc)];
+    const binding = webhookSecretBinding(endpoint.tenantId, endpoint.webhookId);
+    const secrets = [this.plain.decrypt(endpoint.secretEnc, binding)];
     const { previousSecretEnc, previousSecretExpiresAt } = endpoint;
-    if (previousSecretEnc && previousSecretExpiresAt && new Date(previousSecretExpiresAt).getTime() > now) secrets.push(this.plain.decrypt(previousSecretEnc));
+    if (previousSecretEnc && previousSecretExpiresAt && new Date(previousSecretExpiresAt).getTime() > now) secrets.push(this.plain.decrypt(previousSecretEnc, binding));
     return secrets;
   }
 }

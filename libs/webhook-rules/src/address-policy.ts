@@ -5,6 +5,26 @@ export interface AddressPolicy {
   allowPrivate: boolean;
   /** CIDRs (or bare addresses) that stay reachable although they fall in a blocked range. */
   allowedCidrs: string[];
+  /**
+   * Ports a target may use, as inclusive ranges (ALLOWED_TARGET_PORTS, by default 80, 443 and 1024-65535: a public
+   * host's SSH, SMTP or other well-known services are not webhook receivers). Any port when omitted, and with
+   * allowPrivate.
+   */
+  allowedPorts?: Array<[number, number]>;
+}
+
+/** Why the port must not be contacted, or null when it may be. */
+export function blockedPort(port: number, policy: AddressPolicy): string | null {
+  if (policy.allowPrivate || !policy.allowedPorts) return null;
+  if (policy.allowedPorts.some(([low, high]) => port >= low && port <= high)) return null;
+  const allowed = policy.allowedPorts.map(([low, high]) => (low === high ? String(low) : `${low}-${high}`)).join(',');
+  return `port ${port} is not one webhooks may use (ALLOWED_TARGET_PORTS=${allowed})`;
+}
+
+/** The port a URL or a connection goes to: its own, or its scheme's. */
+export function effectivePort(port: string | number | undefined, protocol: string): number {
+  const explicit = Number(port);
+  return Number.isInteger(explicit) && explicit > 0 ? explicit : protocol === 'https:' ? 443 : 80;
 }
 
 type Family = 'ipv4' | 'ipv6';

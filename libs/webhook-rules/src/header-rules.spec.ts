@@ -93,6 +93,8 @@ describe('checkCustomHeaders', () => {
       'TE',
       'Trailer',
       'Keep-Alive',
+      'Expect',
+      'expect',
       'Proxy-Authorization',
       'proxy-connection',
       'Proxy-Anything',

@@ -24,7 +24,8 @@ const NON_LATIN1 = /[^\x00-\xff]/;
 /**
  * Names the tenant must not set. Framing and connection-management headers belong to the HTTP client (a forged
  * content-length or transfer-encoding enables request smuggling); `proxy-*` would leak to or steer proxies; the
- * webhook-* trio is the Standard Webhooks signature and must only ever come from us.
+ * webhook-* trio is the Standard Webhooks signature and must only ever come from us. `expect` is one undici refuses
+ * to send at all (NotSupportedError): accepted, it made every delivery of the webhook fail.
  *
  * `user-agent` is deliberately NOT reserved: setting it is harmless, and refusing it would break configurations
  * that merely copy a header set from elsewhere. The platform's own user-agent still wins at send time
@@ -39,6 +40,7 @@ const RESERVED_NAMES = new Set([
   'te',
   'trailer',
   'keep-alive',
+  'expect',
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',

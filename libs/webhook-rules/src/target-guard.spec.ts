@@ -88,3 +88,28 @@ describe('checkHost', () => {
     await rejection(checkHost('::1', strict, fixedResolver([])));
   });
 });
+
+describe('ALLOWED_TARGET_PORTS', () => {
+  const ports: Array<[number, number]> = [
+    [80, 80],
+    [443, 443],
+    [1024, 65535],
+  ];
+  const policy = { allowPrivate: false, allowedCidrs: [], allowedPorts: ports };
+  const publicResolver = async () => ['93.184.216.34'];
+
+  it.each(['https://example.com/h', 'http://example.com/h', 'https://example.com:8443/h', 'http://example.com:65535/h'])('lets %s through', async (url) => {
+    await expect(checkTarget(new URL(url), policy, publicResolver)).resolves.toEqual(['93.184.216.34']);
+  });
+
+  it.each([22, 25, 1023])('refuses port %i of a public host, naming the setting', async (port) => {
+    await expect(checkTarget(new URL(`http://example.com:${port}/h`), policy, publicResolver)).rejects.toThrow(
+      new RegExp(`port ${port} is not one webhooks may use \\(ALLOWED_TARGET_PORTS=80,443,1024-65535\\)`),
+    );
+  });
+
+  it('applies no port rule in development (ALLOW_PRIVATE_TARGETS) or when none is configured', async () => {
+    await expect(checkTarget(new URL('http://example.com:22/h'), { ...policy, allowPrivate: true }, publicResolver)).resolves.toHaveLength(1);
+    await expect(checkTarget(new URL('http://example.com:22/h'), { allowPrivate: false, allowedCidrs: [] }, publicResolver)).resolves.toHaveLength(1);
+  });
+});

@@ -1,12 +1,14 @@
-import { promises as dns } from 'node:dns';
-import { AddressPolicy, blockedReason, literalHost } from './address-policy';
+import { AddressPolicy, blockedPort, blockedReason, effectivePort, literalHost } from './address-policy';
+import { sharedResolver } from './dns-resolver';
 
 /** Every address a hostname resolves to; injectable so tests never touch real DNS. */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
-/* verbatim keeps the OS order so the address we pin to is the one a normal client would pick first. */
-export const systemResolver: Resolver = async (hostname) =>
-  (await dns.lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/*
+ * The process-wide cached c-ares resolver (dns-resolver.ts), shared by every tenant of the process: registration
+ * checks in the API, every attempt in the worker. Not dns.lookup, which holds a libuv pool thread per pending lookup.
+ */
+export const systemResolver: Resolver = (hostname) => sharedResolver().lookup(hostname);
 
 export class BlockedTargetError extends Error {
   readonly code = 'blocked_target';
@@ -70,5 +72,7 @@ export async function checkTarget(url: URL, policy: AddressPolicy, resolve: Reso
   if (!ALLOWED_PROTOCOLS.has(url.protocol)) {
     throw new BlockedTargetError(`protocol ${url.protocol} is not allowed (only http and https)`);
   }
+  const port = blockedPort(effectivePort(url.port, url.protocol), policy);
+  if (port) throw new BlockedTargetError(`blocked: ${port}`);
   return checkHost(url.hostname, policy, resolve);
 }

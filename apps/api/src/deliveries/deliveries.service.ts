@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
 import { DeliveryView, toDeliveryView } from './delivery.view';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
+import { parseTimestamp } from '../common/timestamp.rules';
 import { RecoverDto } from './dto/recover.dto';
 
 const RECOVER_BATCH = 1000;
@@ -51,8 +52,9 @@ export class DeliveriesService {
     const webhook = await this.webhooks.getById(tenantId, webhookId);
     if (!webhook) throw ApiError.notFound('Webhook');
     if (webhook.status !== 'enabled') throw ApiError.conflict('webhook_disabled', 'The webhook is disabled; enable it before recovering');
-    const since = new Date(input.since);
-    const until = input.until ? new Date(input.until) : new Date();
+    // Both were checked by the DTO (parseTimestamp), so neither is ever NaN here.
+    const since = parseTimestamp(input.since)!;
+    const until = input.until ? parseTimestamp(input.until)! : new Date();
     if (since >= until) throw ApiError.validation([{ field: 'since', message: 'since must be before until' }]);
     const recovered = await this.deliveries.reopenFailed(tenantId, webhookId, { since, until }, RECOVER_BATCH, async (ids) => {
       const queued = await this.enqueuer.requeue(ids.map((deliveryId) => ({ deliveryId, tenantId })));

@@ -16,12 +16,7 @@ describe('checkEventData', () => {
     expect(checkEventData(value)).toEqual([{ field: 'data', message: 'must be a JSON object' }]);
   });
 
-  it('refuses NUL in a string or a key, naming where', () => {
-    expect(checkEventData({ a: [{ b: 'x\u0000y' }] })).toEqual([{ field: 'data.a[0].b', message: expect.stringContaining('NUL') }]);
-    expect(checkEventData({ a: { 'k\u0000': 1 } })).toEqual([{ field: 'data.a', message: expect.stringContaining('NUL') }]);
-  });
-
-  it('finds a NUL or an excess level wherever it sits in a large payload, in arrays as in objects', () => {
+  it('finds an excess level wherever it sits in a large payload, in arrays as in objects', () => {
     const payload = (): Record<string, unknown> => {
       const items: Record<string, unknown> = {};
       for (let index = 0; index < 200; index++) items[`item_${index}`] = { id: index, name: `name ${index}`, tags: ['a', 'b', { deep: [index, null, true] }] };
@@ -29,12 +24,6 @@ describe('checkEventData', () => {
     };
     expect(checkEventData(payload())).toEqual([]);
     for (const index of [0, 99, 199]) {
-      const inString = payload();
-      ((inString[`item_${index}`] as { tags: unknown[] }).tags[2] as { deep: unknown[] }).deep.push('x\u0000');
-      expect(checkEventData(inString)).toEqual([{ field: `data.item_${index}.tags[2].deep[3]`, message: expect.stringContaining('NUL') }]);
-      const inKey = payload();
-      (inKey[`item_${index}`] as { tags: unknown[] }).tags.push({ ['k\u0000']: 1 });
-      expect(checkEventData(inKey)).toEqual([{ field: `data.item_${index}.tags[3]`, message: expect.stringContaining('keys') }]);
       const tooDeep = payload();
       (tooDeep[`item_${index}`] as { tags: unknown[] }).tags.push(nested(MAX_EVENT_DATA_DEPTH));
       expect(checkEventData(tooDeep)).toEqual([{ field: 'data', message: expect.stringContaining('nested too deeply') }]);

@@ -16,4 +16,12 @@ export const ApiTenantAuth = (): ClassDecorator =>
   applyDecorators(ApiBearerAuth(API_KEY_BEARER), ApiSecurity(API_KEY_HEADER), ApiErrors(401, 429, 503));
 
 /** Operator routes (AdminTokenGuard): `Authorization: Bearer $ADMIN_TOKEN`. */
-export const ApiAdminAuth = (): ClassDecorator => applyDecorators(ApiBearerAuth(ADMIN_BEARER), ApiErrors([401, 'Missing or wrong ADMIN_TOKEN, or ADMIN_TOKEN is not set (the admin API is closed)'], 503));
+export const ApiAdminAuth = (): ClassDecorator =>
+  applyDecorators(
+    ApiBearerAuth(ADMIN_BEARER),
+    ApiErrors(
+      [401, 'Missing or wrong ADMIN_TOKEN, or ADMIN_TOKEN is not set (the admin API is closed)'],
+      [429, 'too_many_failed_logins: too many wrong credentials from this address; wait `Retry-After` seconds'],
+      503,
+    ),
+  );

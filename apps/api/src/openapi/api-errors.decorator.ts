@@ -12,8 +12,15 @@ const MEANING: Record<ErrorStatus, { code: string; description: string }> = {
   404: { code: 'not_found', description: "Unknown id, or another tenant's: both answer the same" },
   409: { code: 'conflict', description: "The resource's state does not allow this now" },
   413: { code: 'payload_too_large', description: 'The body or file is larger than the limit' },
-  422: { code: 'validation_failed', description: 'Validation failed: `data.details` has one entry per offending field' },
-  429: { code: 'rate_limited', description: 'Too many requests for this tenant in this minute; wait `Retry-After` seconds' },
+  422: {
+    code: 'validation_failed',
+    description:
+      'Validation failed: `data.details` has one entry per offending field (also: a body nested deeper than 128 levels, a string holding U+0000 or an unpaired surrogate, a top-level `__proto__`/`constructor`/`prototype` key, a cursor this API did not give out)',
+  },
+  429: {
+    code: 'rate_limited',
+    description: 'Too many requests for this tenant in the last 60 s (`rate_limited`), or too many failed logins from this address (`too_many_failed_logins`); wait `Retry-After` seconds',
+  },
   503: { code: 'service_unavailable', description: 'The database or the queue is unavailable; retry after `Retry-After` seconds' },
 };
 

@@ -16,6 +16,8 @@ import { UploadsService } from './uploads.service';
       inject: [APP_CONFIG, UPLOAD_STORAGE],
       useFactory: (config: AppConfig, storage: UploadStorage) => ({
         storage: new StreamingUploadStorage(storage),
+        // File names without an explicit charset are read as UTF-8 (what browsers and curl send), not multer's latin1.
+        defParamCharset: 'utf8',
         limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024, headerPairs: 100 },
       }),
     }),

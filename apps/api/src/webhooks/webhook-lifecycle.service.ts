@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { DeliveriesRepository, WebhooksRepository } from '@hookline/db';
-import { Cipher, generateSecret } from '@hookline/signing';
+import { Cipher, generateSecret, webhookSecretBinding } from '@hookline/signing';
 import { ApiError } from '../common/api-error';
 import { toWebhookView, WebhookView } from './webhook.view';
 import { WebhooksService } from './webhooks.service';
@@ -37,14 +37,14 @@ export class WebhookLifecycleService {
    */
   async rotateSecret(tenantId: string, id: string): Promise<RotatedSecret> {
     const secret = generateSecret();
-    const rotated = await this.webhooks.rotateSecret(tenantId, id, this.cipher.encrypt(secret), this.config.secretRotationGraceMs);
+    const rotated = await this.webhooks.rotateSecret(tenantId, id, this.cipher.encrypt(secret, webhookSecretBinding(tenantId, id)), this.config.secretRotationGraceMs);
     if (!rotated) throw ApiError.notFound('Webhook');
     return { secret, previous_secret_expires_at: rotated.previousSecretExpiresAt.toISOString() };
   }
 
   async getSecret(tenantId: string, id: string): Promise<{ secret: string }> {
     const webhook = await this.lookup.require(tenantId, id);
-    return { secret: this.cipher.decrypt(webhook.secretEnc) };
+    return { secret: this.cipher.decrypt(webhook.secretEnc, webhookSecretBinding(tenantId, webhook.id)) };
   }
 
   /**

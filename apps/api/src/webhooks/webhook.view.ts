@@ -1,6 +1,6 @@
 import { Webhook } from '@hookline/db';
 import { maskHeaders } from '@hookline/webhook-rules';
-import { Cipher } from '@hookline/signing';
+import { Cipher, webhookHeadersBinding } from '@hookline/signing';
 
 export interface WebhookView {
   id: string;
@@ -20,7 +20,8 @@ export interface WebhookView {
 
 /** Credential-bearing header values are masked in every answer but the one that created them. */
 export function toWebhookView(webhook: Webhook, cipher: Cipher, reveal?: { secret: string; headers: Record<string, string> }): WebhookView {
-  const headers = reveal?.headers ?? (webhook.customHeadersEnc ? maskHeaders(cipher.decryptJson<Record<string, string>>(webhook.customHeadersEnc)) : {});
+  const stored = webhook.customHeadersEnc;
+  const headers = reveal?.headers ?? (stored ? maskHeaders(cipher.decryptJson<Record<string, string>>(stored, webhookHeadersBinding(webhook.tenantId, webhook.id))) : {});
   const view: WebhookView = {
     id: webhook.id,
     event_type_id: webhook.eventTypeId,

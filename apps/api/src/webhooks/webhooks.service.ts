@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hookline/config';
 import { EventTypesRepository, Page, Webhook, WebhooksRepository } from '@hookline/db';
 import { AddressPolicy, BlockedTargetError, checkTarget, RuleViolation } from '@hookline/webhook-rules';
-import { Cipher, generateSecret } from '@hookline/signing';
+import { Cipher, generateSecret, webhookHeadersBinding, webhookSecretBinding } from '@hookline/signing';
+import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination.dto';
 import { RegisterWebhookDto } from './dto/register-webhook.dto';
@@ -21,6 +22,7 @@ const PRIVATE_TARGETS_HINT =
 @Injectable()
 export class WebhooksService {
   private readonly policy: AddressPolicy;
+  private readonly maxWebhooks: number;
 
   constructor(
     private readonly webhooks: WebhooksRepository,
@@ -28,7 +30,8 @@ export class WebhooksService {
     private readonly cipher: Cipher,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.policy = { allowPrivate: config.allowPrivateTargets, allowedCidrs: config.allowedPrivateCidrs };
+    this.policy = { allowPrivate: config.allowPrivateTargets, allowedCidrs: config.allowedPrivateCidrs, allowedPorts: config.allowedTargetPorts };
+    this.maxWebhooks = config.maxWebhooksPerTenant;
   }
 
   async register(tenantId: string, input: RegisterWebhookDto): Promise<WebhookView> {
@@ -42,14 +45,24 @@ export class WebhooksService {
 
     const secret = generateSecret();
     const headers = input.custom_headers ?? {};
-    const webhook = await this.webhooks.create(tenantId, {
+    // The id is chosen here, not by the database, so the ciphertexts can be bound to the row they are written into.
+    const id = randomUUID();
+    const fields = {
+      id,
       eventTypeId: input.event_type_id,
       userId: input.user_id,
       url: input.url,
-      customHeadersEnc: Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers) : null,
+      customHeadersEnc: Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers, webhookHeadersBinding(tenantId, id)) : null,
       customPayload: input.custom_payload ?? null,
-      secretEnc: this.cipher.encrypt(secret),
-    });
+      secretEnc: this.cipher.encrypt(secret, webhookSecretBinding(tenantId, id)),
+    };
+    const webhook = await this.webhooks.create(tenantId, fields, this.maxWebhooks);
+    if (!webhook) {
+      // One publish fans out to every subscribed webhook: the cap bounds what one tenant's event can cost.
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'too_many_webhooks', `A tenant may have at most ${this.maxWebhooks} webhooks; delete one first`, [
+        { field: 'url', message: `the tenant already has ${this.maxWebhooks} webhooks (MAX_WEBHOOKS_PER_TENANT)` },
+      ]);
+    }
     return toWebhookView(webhook, this.cipher, { secret, headers });
   }
 
@@ -75,7 +88,7 @@ export class WebhooksService {
     if (input.url !== undefined) fields.url = input.url;
     if (input.custom_headers !== undefined) {
       const headers = input.custom_headers ?? {};
-      fields.customHeadersEnc = Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers) : null;
+      fields.customHeadersEnc = Object.keys(headers).length > 0 ? this.cipher.encryptJson(headers, webhookHeadersBinding(tenantId, id)) : null;
     }
     if (input.custom_payload !== undefined) fields.customPayload = input.custom_payload;
     // A delete racing this update wins: the update then touches nothing and the answer is 404.

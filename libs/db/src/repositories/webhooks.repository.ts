@@ -28,8 +28,19 @@ export class WebhooksRepository {
     return this.db.getRepository(Webhook);
   }
 
-  create(tenantId: string, fields: Omit<Partial<Webhook>, 'tenantId'>): Promise<Webhook> {
-    return this.repo.save(this.repo.create({ ...fields, tenantId: requireTenant(tenantId) }));
+  /**
+   * Registers a webhook unless the tenant already has `cap` (deleted ones do not count): null then. Registrations of one
+   * tenant queue on a transaction-scoped advisory lock, so two at once cannot both take the last place.
+   */
+  async create(tenantId: string, fields: Omit<Partial<Webhook>, 'tenantId'>, cap: number): Promise<Webhook | null> {
+    requireTenant(tenantId);
+    return this.db.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('hookline:webhooks:' || $1::text))`, [tenantId]);
+      const [{ count }] = await em.query(`SELECT count(*)::int AS count FROM webhooks WHERE tenant_id = $1 AND deleted_at IS NULL`, [tenantId]);
+      if (count >= cap) return null;
+      const repo = em.getRepository(Webhook);
+      return repo.save(repo.create({ ...fields, tenantId }));
+    });
   }
 
   async getById(tenantId: string, id: string): Promise<Webhook | null> {

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { Satisfies } from '../../common/satisfies.decorator';
+import { checkTimestamp } from '../../common/timestamp.rules';
 
 export class RecoverDto {
-  @ApiProperty({ format: 'date-time', description: 'Re-queue failed deliveries created at or after this instant' })
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 timestamp' }) since: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive end of the window; now when omitted' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 timestamp' }) until?: string;
+  @ApiProperty({ format: 'date-time', description: 'Re-queue failed deliveries created at or after this instant (RFC 3339, e.g. 2026-12-07T10:00:00Z)' })
+  @Satisfies((value) => checkTimestamp(value, 'since')) since: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive end of the window (RFC 3339); now when omitted' })
+  @IsOptional() @Satisfies((value) => checkTimestamp(value, 'until')) until?: string;
 }

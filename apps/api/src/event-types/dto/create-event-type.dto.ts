@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { Satisfies } from '../../common/satisfies.decorator';
 import { checkEventTypeKey, EVENT_TYPE_KEY_PATTERN, MAX_EVENT_TYPE_KEY_LENGTH, RESERVED_KEY_PREFIXES } from '../event-type-key.rules';
+import { FreeForm } from '../../common/free-form';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_DESCRIPTION_LENGTH = 2048;
@@ -22,5 +22,5 @@ export class CreateEventTypeDto {
   @IsOptional() @IsString() @MaxLength(MAX_DESCRIPTION_LENGTH) description?: string;
   /** Kept as parsed: class-transformer would rebuild the whole tree for nothing. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'A JSON Schema (at most 64 KiB) that published `data` must match, else 422' })
-  @Transform(({ obj }) => obj.schema) @IsOptional() @IsObject() schema?: Record<string, unknown> | null;
+  @FreeForm() @IsOptional() @IsObject() schema?: Record<string, unknown> | null;
 }

@@ -3,6 +3,7 @@ import { checkCustomHeaders, checkCustomPayload, checkWebhookUrl } from '@hookli
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { Satisfies } from '../../common/satisfies.decorator';
 import { HEADERS_RULES, PAYLOAD_RULES, URL_RULES } from './webhook-rules.docs';
+import { FreeForm } from '../../common/free-form';
 
 /** The address of `url` (DNS, private ranges) and the event type's visibility are checked in WebhooksService. */
 export class RegisterWebhookDto {
@@ -13,7 +14,7 @@ export class RegisterWebhookDto {
   @ApiProperty({ format: 'uri', maxLength: 2048, description: URL_RULES, example: 'https://example.com/webhooks/hookline' })
   @Satisfies((value) => checkWebhookUrl(value)) url: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: HEADERS_RULES, example: { Authorization: 'Bearer yourtokenhere', 'X-Team': 'payments' } })
-  @IsOptional() @Satisfies((value) => checkCustomHeaders(value)) custom_headers?: Record<string, string>;
+  @FreeForm() @IsOptional() @Satisfies((value) => checkCustomHeaders(value)) custom_headers?: Record<string, string>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: PAYLOAD_RULES, example: { key1: 'value1' } })
-  @IsOptional() @Satisfies((value) => checkCustomPayload(value)) custom_payload?: Record<string, unknown>;
+  @FreeForm() @IsOptional() @Satisfies((value) => checkCustomPayload(value)) custom_payload?: Record<string, unknown>;
 }

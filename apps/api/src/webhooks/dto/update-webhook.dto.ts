@@ -3,6 +3,7 @@ import { checkCustomHeaders, checkCustomPayload, checkWebhookUrl } from '@hookli
 import { IsInt, IsUUID, Max, Min, ValidateIf } from 'class-validator';
 import { Satisfies } from '../../common/satisfies.decorator';
 import { HEADERS_RULES, PAYLOAD_RULES, URL_RULES } from './webhook-rules.docs';
+import { FreeForm } from '../../common/free-form';
 
 /** Present (even null) means "validate": IsOptional would let `"url": null` through as if it were absent. */
 const present = (_: object, value: unknown) => value !== undefined;
@@ -21,7 +22,7 @@ export class UpdateWebhookDto {
   @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: `${URL_RULES} Applies to every attempt from now on, retries included.` })
   @ValidateIf(present) @Satisfies((value) => checkWebhookUrl(value)) url?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true, description: `Replaces the whole set; {} or null clears it. ${HEADERS_RULES}` })
-  @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomHeaders(value)) custom_headers?: Record<string, string> | null;
+  @FreeForm() @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomHeaders(value)) custom_headers?: Record<string, string> | null;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: `Replaces it; null clears it. ${PAYLOAD_RULES}` })
-  @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomPayload(value)) custom_payload?: Record<string, unknown> | null;
+  @FreeForm() @ValidateIf(presentAndNotNull) @Satisfies((value) => checkCustomPayload(value)) custom_payload?: Record<string, unknown> | null;
 }
