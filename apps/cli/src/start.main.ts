@@ -15,7 +15,7 @@ const KILL_AFTER_DRAIN_MS = 5000;
 runMain(
   'start',
   async (config) => {
-    const applied = await runMigrations(config.databaseUrl);
+    const applied = await runMigrations(config.databaseUrl, { encryptionKeys: config.encryptionKeys });
     if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
     const dist = join(__dirname, '..', '..');
     const children: ChildProcess[] = [

@@ -1,4 +1,5 @@
 import { databaseName } from '@hookline/config';
+import { Cipher, CipherBinding, CipherKey } from '@hookline/signing';
 import { createDataSource } from './data-source';
 import { Client } from 'pg';
 
@@ -24,10 +25,30 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
+export interface MigrationOptions {
+  /** ENCRYPTION_KEY and ENCRYPTION_KEYS_PREVIOUS: for migrations that re-encrypt stored secrets. */
+  encryptionKeys?: CipherKey[];
+}
+
+/**
+ * What migrations may use beyond SQL, handed to them on their data source (migrations import nothing from the libs,
+ * which import them). `rebind`: a ciphertext written before bindings (enc1), re-encrypted bound to its row.
+ */
+export interface MigrationContext {
+  rebind(stored: string, binding: CipherBinding): string;
+}
+
 /** Applies pending migrations (idempotent); returns the names it applied. */
-export async function runMigrations(databaseUrl: string): Promise<string[]> {
+export async function runMigrations(databaseUrl: string, options: MigrationOptions = {}): Promise<string[]> {
   await ensureDatabase(databaseUrl);
-  const dataSource = await createDataSource({ databaseUrl, poolSize: 2, applicationName: 'hookline-migrate' }).initialize();
+  const source = createDataSource({ databaseUrl, poolSize: 2, applicationName: 'hookline-migrate' });
+  const keys = options.encryptionKeys;
+  if (keys && keys.length > 0) {
+    const cipher = new Cipher(keys);
+    const context: MigrationContext = { rebind: (stored, binding) => cipher.encrypt(cipher.decryptUnbound(stored), binding) };
+    Object.assign(source, { migrationContext: context });
+  }
+  const dataSource = await source.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);

@@ -2,7 +2,9 @@ import { promises as dns, RecordWithTtl } from 'node:dns';
 import { readFileSync, statSync } from 'node:fs';
 import { isIP, isIPv4 } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Resolver } from './target-guard';
+
+/** Every address a hostname resolves to; injectable so tests never touch real DNS. */
+export type Resolver = (hostname: string) => Promise<string[]>;
 
 /**
  * Why not `dns.lookup`: it runs getaddrinfo(3) on one of libuv's four pool threads and keeps the thread until the

@@ -1,8 +1,7 @@
 import { AddressPolicy, blockedPort, blockedReason, effectivePort, literalHost } from './address-policy';
-import { sharedResolver } from './dns-resolver';
+import { Resolver, sharedResolver } from './dns-resolver';
 
-/** Every address a hostname resolves to; injectable so tests never touch real DNS. */
-export type Resolver = (hostname: string) => Promise<string[]>;
+export type { Resolver };
 
 /*
  * The process-wide cached c-ares resolver (dns-resolver.ts), shared by every tenant of the process: registration
